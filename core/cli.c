@@ -1,0 +1,204 @@
+/* core/cli.c - command-line parsing (kept apart from main for tests). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "peforge/plugin.h"
+
+static const char usage_main[] =
+	"Usage: peforge [-q] [-v] COMMAND [ARGS]\n"
+	"\n"
+	"Build a customized Windows PE from Windows installation media, on Linux.\n"
+	"\n"
+	"Commands:\n"
+	"  build RECIPE.lua [-o OUTDIR] [-D key=value]...   run a recipe\n"
+	"  plugins [--json]                                 list the loaded plugins\n"
+	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
+	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
+	"\n"
+	"Options:\n"
+	"  -q, --quiet     no progress display, errors only\n"
+	"  -v, --verbose   more messages (twice: debug)\n"
+	"  --version       print the version and exit\n"
+	"  -h, --help      print this help and exit\n"
+	"\n"
+	"Environment:\n"
+	"  PEFORGE_PLUGIN_PATH   colon-separated folders searched for plugins first\n"
+	"  PEFORGE_SCRIPTS_DIR   folder of the Lua library (default: the installed one)\n"
+	"\n"
+	"Exit status: 0 on success; 1 on failure, with one error line on stderr;\n"
+	"2 on a bad command line.  See peforge(1).\n";
+
+static const char usage_build[] =
+	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]...\n"
+	"\n"
+	"Run the recipe: read the source media, stage the recipe's files, build\n"
+	"ONE customized boot.wim and write every output the recipe asks for.\n"
+	"\n"
+	"  -o, --output OUTDIR   folder for the outputs (created; default: the\n"
+	"                        current folder); relative output paths are\n"
+	"                        resolved against it\n"
+	"  -D key=value          set a recipe key after the recipe ran (dotted keys\n"
+	"                        reach into tables: -D outputs.wim=pe.wim); the\n"
+	"                        recipe also sees it as require('peforge').defines.key\n"
+	"\n"
+	"Example:\n"
+	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
+
+static const char usage_plugins[] =
+	"Usage: peforge plugins [--json]\n"
+	"\n"
+	"List the plugins found in PEFORGE_PLUGIN_PATH and the plugin folder:\n"
+	"name, kind, plugin ABI and file.  Files that were refused are reported\n"
+	"on stderr with the reason.\n"
+	"\n"
+	"  --json   one JSON object: {\"abi\":N,\"plugins\":[{\"name\",\"kind\",\"abi\",\n"
+	"           \"file\",\"summary\"}...]}\n";
+
+static const char usage_demo[] =
+	"Usage: peforge demo [-o OUTDIR]\n"
+	"\n"
+	"Generate demo media (a stand-in Windows tree with a two-image boot.wim made\n"
+	"with wimlib; no Microsoft file), copy the demo recipe next to it, and build\n"
+	"it.  Default OUTDIR: peforge-demo.  Prints where the outputs are.\n";
+
+static const char usage_help[] =
+	"Usage: peforge help [COMMAND]\n"
+	"\n"
+	"Show the general help, or the help of COMMAND (build, plugins, demo, help).\n";
+
+const char *pf_cli_help(enum pf_cmd cmd)
+{
+	switch (cmd) {
+	case PF_CMD_BUILD: return usage_build;
+	case PF_CMD_PLUGINS: return usage_plugins;
+	case PF_CMD_DEMO: return usage_demo;
+	case PF_CMD_HELP: return usage_help;
+	default: return usage_main;
+	}
+}
+
+enum pf_cmd pf_cli_command(const char *name)
+{
+	if (!strcmp(name, "build"))
+		return PF_CMD_BUILD;
+	if (!strcmp(name, "plugins"))
+		return PF_CMD_PLUGINS;
+	if (!strcmp(name, "demo"))
+		return PF_CMD_DEMO;
+	if (!strcmp(name, "help"))
+		return PF_CMD_HELP;
+	return PF_CMD_NONE;
+}
+
+void pf_cli_free(struct pf_cli *cli)
+{
+	free(cli->defines);
+	cli->defines = NULL;
+	cli->ndefines = 0;
+}
+
+/* Log a usage error and return -PF_EUSAGE. */
+static int usage_error(const char *what, const char *arg)
+{
+	pf_err("%s '%s' (see 'peforge --help')", what, arg);
+	return -PF_EUSAGE;
+}
+
+/* The value of option ARGV[*I] ("-o X", "-oX", "--output=X"), advancing *I. */
+static const char *option_value(int argc, char **argv, int *i, const char *longname)
+{
+	const char *a = argv[*i];
+	size_t ll = strlen(longname);
+
+	if (!strncmp(a, longname, ll) && a[ll] == '=')
+		return a + ll + 1;
+	if (a[1] != '-' && a[2])
+		return a + 2;
+	if (*i + 1 < argc) {
+		(*i)++;
+		return argv[*i];
+	}
+	return NULL;
+}
+
+int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
+{
+	int i, ret = 0, opts_done = 0;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->defines = calloc((size_t)argc + 1, sizeof(*cli->defines));
+	if (!cli->defines)
+		return -PF_ENOMEM;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!opts_done && a[0] == '-' && a[1]) {
+			if (!strcmp(a, "--")) {
+				opts_done = 1;
+			} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+				cli->quiet = 1;
+			} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+				cli->verbose++;
+			} else if (!strcmp(a, "-vv")) {
+				cli->verbose += 2;
+			} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+				cli->help_for = cli->cmd == PF_CMD_HELP ? PF_CMD_HELP : cli->cmd;
+				cli->cmd = PF_CMD_HELP;
+			} else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+				if (cli->cmd == PF_CMD_NONE)
+					cli->cmd = PF_CMD_VERSION;
+				else
+					return usage_error("unexpected option", a);
+			} else if (!strcmp(a, "--json") && cli->cmd == PF_CMD_PLUGINS) {
+				cli->json = 1;
+			} else if ((!strncmp(a, "-o", 2) || !strncmp(a, "--output", 8)) &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO) &&
+				   (a[1] == 'o' || a[8] == '\0' || a[8] == '=')) {
+				const char *v = option_value(argc, argv, &i, "--output");
+
+				if (!v || !*v)
+					return usage_error("missing folder after", a);
+				cli->outdir = v;
+			} else if (!strncmp(a, "-D", 2) && cli->cmd == PF_CMD_BUILD) {
+				const char *v = option_value(argc, argv, &i, "--define");
+				const char *eq = v ? strchr(v, '=') : NULL;
+
+				if (!v || !eq || eq == v)
+					return usage_error("-D wants key=value, got",
+							   v ? v : "nothing");
+				cli->defines[cli->ndefines++] = v;
+			} else if (cli->cmd == PF_CMD_NONE) {
+				return usage_error("unknown option", a);
+			} else {
+				return usage_error(cli->cmd == PF_CMD_HELP ?
+						   "unknown option" :
+						   "unknown option for this command:", a);
+			}
+			continue;
+		}
+		if (cli->cmd == PF_CMD_NONE) {
+			cli->cmd = pf_cli_command(a);
+			if (cli->cmd == PF_CMD_NONE)
+				return usage_error("unknown command", a);
+			if (cli->cmd == PF_CMD_HELP)
+				cli->help_for = PF_CMD_NONE;
+		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE) {
+			cli->help_for = pf_cli_command(a);
+			if (cli->help_for == PF_CMD_NONE)
+				return usage_error("no help for unknown command", a);
+		} else if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
+			cli->recipe = a;
+		} else {
+			return usage_error("unexpected argument", a);
+		}
+	}
+	if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
+		pf_err("build: missing RECIPE.lua (see 'peforge help build')");
+		ret = -PF_EUSAGE;
+	}
+	return ret;
+}

@@ -1,0 +1,41 @@
+/* core/cli.h - command-line parsing (kept apart from main for tests). */
+#ifndef PEFORGE_CORE_CLI_H
+#define PEFORGE_CORE_CLI_H
+
+#include <stddef.h>
+
+enum pf_cmd {
+	PF_CMD_NONE = 0,   /* no command: print the usage and fail */
+	PF_CMD_HELP,       /* --help, help [COMMAND], COMMAND --help */
+	PF_CMD_VERSION,    /* --version */
+	PF_CMD_BUILD,      /* build RECIPE [-o OUTDIR] [-D key=value]... */
+	PF_CMD_PLUGINS,    /* plugins [--json] */
+	PF_CMD_DEMO,       /* demo [-o OUTDIR] */
+};
+
+struct pf_cli {
+	enum pf_cmd cmd;
+	enum pf_cmd help_for;  /* with PF_CMD_HELP: the command asked about */
+	int quiet;             /* -q: no progress, warnings and notes off */
+	int verbose;           /* -v (repeatable): more messages */
+	int json;              /* --json */
+	const char *recipe;    /* build */
+	const char *outdir;    /* -o */
+	const char **defines;  /* -D values "key=value", pointers into argv */
+	size_t ndefines;
+};
+
+/*
+ * Parse ARGV into CLI (zeroed first).  Returns 0, or -PF_EUSAGE after
+ * printing one error line that says what was wrong.  Free with pf_cli_free.
+ */
+int pf_cli_parse(int argc, char **argv, struct pf_cli *cli);
+void pf_cli_free(struct pf_cli *cli);
+
+/* The help text of CMD (PF_CMD_NONE: the general usage). */
+const char *pf_cli_help(enum pf_cmd cmd);
+
+/* The command named NAME, or PF_CMD_NONE. */
+enum pf_cmd pf_cli_command(const char *name);
+
+#endif

@@ -1,0 +1,426 @@
+/* core/job.c - one run of the pipeline, and the host table lent to plugins. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "error.h"
+#include "job.h"
+#include "log.h"
+#include "util.h"
+
+int pf_job_new(const char *outdir, struct pf_job **out)
+{
+	struct pf_job *job = calloc(1, sizeof(*job));
+	int ret;
+
+	if (!job)
+		return -PF_ENOMEM;
+	job->outdir = pf_strdup(outdir);
+	if (!job->outdir) {
+		free(job);
+		return -PF_ENOMEM;
+	}
+	ret = pf_mkdtemp("peforge", &job->tmpdir);
+	if (ret) {
+		pf_job_free(job);
+		return ret;
+	}
+	*out = job;
+	return 0;
+}
+
+/* Free the strings and data of one edit. */
+static void edit_clear(struct pf_edit *e)
+{
+	free((char *)e->path);
+	free((char *)e->src);
+	free((char *)e->dest);
+	free((void *)e->data);
+	free((char *)e->origin);
+}
+
+void pf_job_free(struct pf_job *job)
+{
+	size_t i;
+
+	if (!job)
+		return;
+	if (job->media_ops && job->media_ops->free)
+		job->media_ops->free(job->media);
+	for (i = 0; i < job->nfacts; i++) {
+		free(job->fact_keys[i]);
+		free(job->fact_values[i]);
+	}
+	free(job->fact_keys);
+	free(job->fact_values);
+	for (i = 0; i < job->nedits; i++)
+		edit_clear(&job->edits[i]);
+	free(job->edits);
+	for (i = 0; i < job->noutputs; i++)
+		free(job->outputs[i]);
+	free(job->outputs);
+	if (job->tmpdir && !(getenv("PEFORGE_KEEP_TMP") &&
+			     !strcmp(getenv("PEFORGE_KEEP_TMP"), "1")))
+		pf_rm_rf(job->tmpdir);
+	free(job->tmpdir);
+	free(job->wim);
+	free(job->outdir);
+	free(job);
+}
+
+/* ---- host functions ------------------------------------------------- */
+
+static int h_progress(struct pf_job *job, const char *stage, uint64_t done,
+		      uint64_t total)
+{
+	(void)job;
+	pf_progress(stage, done, total);
+	return 0;
+}
+
+static const char *h_arg_string(const struct pf_args *args, const char *key)
+{
+	return pf_args_get(args, key);
+}
+
+static int h_arg_bool(const struct pf_args *args, const char *key, int dflt)
+{
+	return pf_args_bool(args, key, dflt);
+}
+
+static const char *h_job_outdir(struct pf_job *job)
+{
+	return job->outdir;
+}
+
+static const char *h_job_tmpdir(struct pf_job *job)
+{
+	return job->tmpdir;
+}
+
+static const char *h_job_fact(struct pf_job *job, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < job->nfacts; i++)
+		if (!strcmp(job->fact_keys[i], key))
+			return job->fact_values[i];
+	return NULL;
+}
+
+static int h_job_set_fact(struct pf_job *job, const char *key, const char *value)
+{
+	char *k, *v, **nk, **nv;
+	size_t i;
+
+	v = strdup(value);
+	if (!v)
+		return -PF_ENOMEM;
+	for (i = 0; i < job->nfacts; i++) {
+		if (!strcmp(job->fact_keys[i], key)) {
+			free(job->fact_values[i]);
+			job->fact_values[i] = v;
+			return 0;
+		}
+	}
+	k = strdup(key);
+	nk = realloc(job->fact_keys, (job->nfacts + 1) * sizeof(*nk));
+	if (nk)
+		job->fact_keys = nk;
+	nv = realloc(job->fact_values, (job->nfacts + 1) * sizeof(*nv));
+	if (nv)
+		job->fact_values = nv;
+	if (!k || !nk || !nv) {
+		free(k);
+		free(v);
+		return -PF_ENOMEM;
+	}
+	job->fact_keys[job->nfacts] = k;
+	job->fact_values[job->nfacts] = v;
+	job->nfacts++;
+	return 0;
+}
+
+static int h_job_set_media(struct pf_job *job, const struct pf_media_ops *ops,
+			   void *media)
+{
+	if (!ops || !ops->stat || !ops->list || !ops->read) {
+		pf_err("a source plugin handed incomplete media operations");
+		return -PF_EINTERNAL;
+	}
+	if (job->media_ops) {
+		pf_err("the media of this run were already set by another source");
+		return -PF_EEXIST;
+	}
+	job->media_ops = ops;
+	job->media = media;
+	return 0;
+}
+
+/* -PF_EMEDIA (logged) when no source set the media. */
+static int need_media(struct pf_job *job)
+{
+	if (job->media_ops)
+		return 0;
+	pf_err("no source media in this run");
+	return -PF_EMEDIA;
+}
+
+static int h_media_stat(struct pf_job *job, const char *path, struct pf_stat *st)
+{
+	int ret = need_media(job);
+
+	return ret ? ret : job->media_ops->stat(job->media, path, st);
+}
+
+static int h_media_list(struct pf_job *job, const char *path, pf_list_cb cb,
+			void *ctx)
+{
+	int ret = need_media(job);
+
+	return ret ? ret : job->media_ops->list(job->media, path, cb, ctx);
+}
+
+static int h_media_read(struct pf_job *job, const char *path, uint64_t offset,
+			void *buf, size_t len, size_t *got)
+{
+	int ret = need_media(job);
+
+	return ret ? ret : job->media_ops->read(job->media, path, offset, buf, len, got);
+}
+
+/*
+ * A host path for media file PATH: the source's own when it has one,
+ * otherwise a copy in the job's tmpdir read through media_read.
+ */
+static int h_media_local_path(struct pf_job *job, const char *path, char **out)
+{
+	char *copy = NULL, *flat = NULL, *p;
+	struct pf_stat st;
+	char buf[65536];
+	uint64_t off = 0;
+	int fd = -1, ret;
+
+	ret = need_media(job);
+	if (ret)
+		return ret;
+	if (job->media_ops->local_path)
+		return job->media_ops->local_path(job->media, path, out);
+	ret = job->media_ops->stat(job->media, path, &st);
+	if (ret)
+		return ret;
+	flat = strdup(path);
+	if (!flat)
+		return -PF_ENOMEM;
+	for (p = flat; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	copy = pf_asprintf("%s/media-%s", job->tmpdir, flat);
+	ret = -PF_ENOMEM;
+	if (!copy)
+		goto out;
+	if (pf_is_file(copy)) {
+		*out = copy;
+		copy = NULL;
+		ret = 0;
+		goto out;
+	}
+	fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		pf_err("%s: cannot create: %s", copy, strerror(errno));
+		ret = -PF_EIO;
+		goto out;
+	}
+	while (off < st.size) {
+		size_t got = 0;
+
+		ret = job->media_ops->read(job->media, path, off, buf, sizeof(buf), &got);
+		if (ret)
+			goto out;
+		if (got == 0 || write(fd, buf, got) != (ssize_t)got) {
+			pf_err("%s: short copy of media file %s", copy, path);
+			ret = -PF_EIO;
+			goto out;
+		}
+		off += got;
+	}
+	*out = copy;
+	copy = NULL;
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (copy) {
+		unlink(copy);
+		free(copy);
+	}
+	free(flat);
+	return ret;
+}
+
+static int h_edit_add(struct pf_job *job, const struct pf_edit *e)
+{
+	struct pf_edit *grown, c = { 0 };
+
+	if (!e->path || e->op < PF_EDIT_ADD_DATA || e->op > PF_EDIT_RENAME ||
+	    (e->target != PF_TARGET_IMAGE && e->target != PF_TARGET_MEDIUM)) {
+		pf_err("invalid staging edit");
+		return -PF_EINVAL;
+	}
+	c.op = e->op;
+	c.target = e->target;
+	c.len = e->len;
+	c.path = pf_strdup(e->path);
+	c.src = pf_strdup(e->src);
+	c.dest = pf_strdup(e->dest);
+	c.origin = pf_strdup(e->origin ? e->origin : "plugin");
+	if (e->op == PF_EDIT_ADD_DATA) {
+		void *d = malloc(e->len ? e->len : 1);
+
+		if (d && e->len)
+			memcpy(d, e->data, e->len);
+		c.data = d;
+	}
+	grown = realloc(job->edits, (job->nedits + 1) * sizeof(*grown));
+	if (!grown || !c.path || !c.origin || (e->src && !c.src) ||
+	    (e->dest && !c.dest) || (e->op == PF_EDIT_ADD_DATA && !c.data)) {
+		if (grown)
+			job->edits = grown;
+		edit_clear(&c);
+		return -PF_ENOMEM;
+	}
+	job->edits = grown;
+	job->edits[job->nedits++] = c;
+	return 0;
+}
+
+static size_t h_edit_count(struct pf_job *job)
+{
+	return job->nedits;
+}
+
+static const struct pf_edit *h_edit_get(struct pf_job *job, size_t i)
+{
+	return i < job->nedits ? &job->edits[i] : NULL;
+}
+
+static int h_job_set_wim(struct pf_job *job, const char *path)
+{
+	char *p = pf_strdup(path);
+
+	if (!p)
+		return -PF_ENOMEM;
+	free(job->wim);
+	job->wim = p;
+	return 0;
+}
+
+static const char *h_job_wim(struct pf_job *job)
+{
+	return job->wim;
+}
+
+static int h_output_path(struct pf_job *job, const char *name, char **out)
+{
+	char *joined = pf_path_join(job->outdir, name);
+	char *abs = joined ? pf_abspath(joined) : NULL;
+	char *dir = NULL;
+	int ret = -PF_ENOMEM;
+
+	free(joined);
+	if (!abs)
+		goto out;
+	dir = pf_dirname(abs);
+	if (!dir)
+		goto out;
+	if (!pf_is_dir(dir)) {
+		pf_err("%s: output folder %s does not exist", name, dir);
+		ret = -PF_ENOENT;
+		goto out;
+	}
+	if (pf_is_dir(abs)) {
+		pf_err("%s: output path is a folder", abs);
+		ret = -PF_EEXIST;
+		goto out;
+	}
+	*out = abs;
+	abs = NULL;
+	ret = 0;
+out:
+	free(abs);
+	free(dir);
+	return ret;
+}
+
+static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int *fd)
+{
+	(void)job;
+	return pf_tmpfile_beside(final, tmp, fd);
+}
+
+static int h_output_commit(struct pf_job *job, int fd, const char *tmp,
+			   const char *final)
+{
+	char **grown, *copy;
+	int ret;
+
+	ret = pf_commit_tmpfile(fd, tmp, final);
+	if (ret)
+		return ret;
+	copy = strdup(final);
+	grown = realloc(job->outputs, (job->noutputs + 1) * sizeof(*grown));
+	if (!copy || !grown) {
+		free(copy);
+		if (grown)
+			job->outputs = grown;
+		return -PF_ENOMEM;
+	}
+	job->outputs = grown;
+	job->outputs[job->noutputs++] = copy;
+	return 0;
+}
+
+static void h_output_abort(struct pf_job *job, int fd, const char *tmp)
+{
+	(void)job;
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+}
+
+const struct pf_host pf_host_table = {
+	.abi = PF_PLUGIN_ABI,
+	.size = sizeof(struct pf_host),
+	.version = PACKAGE_VERSION,
+	.log = pf_log,
+	.progress = h_progress,
+	.strerror = pf_strerror,
+	.arg_string = h_arg_string,
+	.arg_bool = h_arg_bool,
+	.job_outdir = h_job_outdir,
+	.job_tmpdir = h_job_tmpdir,
+	.job_fact = h_job_fact,
+	.job_set_fact = h_job_set_fact,
+	.job_set_media = h_job_set_media,
+	.media_stat = h_media_stat,
+	.media_list = h_media_list,
+	.media_read = h_media_read,
+	.media_local_path = h_media_local_path,
+	.edit_add = h_edit_add,
+	.edit_count = h_edit_count,
+	.edit_get = h_edit_get,
+	.job_set_wim = h_job_set_wim,
+	.job_wim = h_job_wim,
+	.output_path = h_output_path,
+	.output_begin = h_output_begin,
+	.output_commit = h_output_commit,
+	.output_abort = h_output_abort,
+};

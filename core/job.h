@@ -1,0 +1,32 @@
+/* core/job.h - one run of the pipeline, and the host table lent to plugins. */
+#ifndef PEFORGE_CORE_JOB_H
+#define PEFORGE_CORE_JOB_H
+
+#include <stddef.h>
+#include "peforge/plugin.h"
+
+struct pf_job {
+	char *outdir;               /* absolute */
+	char *tmpdir;               /* private, removed by pf_job_free */
+	char **fact_keys, **fact_values;
+	size_t nfacts;
+	const struct pf_media_ops *media_ops;
+	void *media;
+	struct pf_edit *edits;      /* every string and data owned by the job */
+	size_t nedits;
+	char *wim;                  /* the customized boot.wim */
+	char **outputs;             /* files committed, in order */
+	size_t noutputs;
+	const char *stage;          /* for progress */
+};
+
+/* The host function table (static, shared by every job). */
+extern const struct pf_host pf_host_table;
+
+/* A job writing into OUTDIR (absolute, must exist) with a fresh tmpdir. */
+int pf_job_new(const char *outdir, struct pf_job **out);
+
+/* Free the job: the media, the staging, and the tmpdir with its files. */
+void pf_job_free(struct pf_job *job);
+
+#endif

@@ -1,0 +1,310 @@
+/* core/luahost.c - the Lua host: one sandboxed state per run. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "error.h"
+#include "log.h"
+#include "luahost.h"
+#include "util.h"
+
+/* Registry key of the -D definitions table. */
+#define DEFINES_KEY "peforge.defines"
+
+struct pf_lua {
+	lua_State *L;
+	char *scripts_dir;
+	char *recipe_dir;
+};
+
+/* peforge.core.log(level, message): level is "error", "warn", "info", "debug". */
+static int l_log(lua_State *L)
+{
+	static const char *const levels[] = { "error", "warn", "info", "debug", NULL };
+	int level = luaL_checkoption(L, 1, NULL, levels);
+	const char *msg = luaL_checkstring(L, 2);
+
+	/* Recipe messages are never counted as the run's error line. */
+	pf_log(level == PF_LOG_ERROR ? PF_LOG_WARN : level, "recipe", "%s", msg);
+	return 0;
+}
+
+/* The functions of the `peforge.core` module. */
+static const luaL_Reg core_funcs[] = {
+	{ "log", l_log },
+	{ NULL, NULL }
+};
+
+/* Open `peforge.core`: { version, defines, log }. */
+static int luaopen_peforge_core(lua_State *L)
+{
+	luaL_newlib(L, core_funcs);                    /* M */
+	lua_pushstring(L, PACKAGE_VERSION);            /* M v */
+	lua_setfield(L, -2, "version");                /* M */
+	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* M defs */
+	lua_setfield(L, -2, "defines");                /* M */
+	return 1;
+}
+
+/* Message handler: append a traceback to the error message. */
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	if (!msg) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		msg = lua_pushfstring(L, "(error object is a %s value)",
+				      luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/*
+ * Set package.path to the scripts folder and EXTRA (may be NULL), make
+ * package.cpath empty, drop the C searchers and package.loadlib so no C
+ * module is ever loaded, whatever the working directory holds.
+ */
+static int set_paths(lua_State *L, const char *scripts, const char *extra)
+{
+	luaL_Buffer b;
+
+	lua_getglobal(L, "package");                   /* pkg */
+	luaL_buffinit(L, &b);
+	if (scripts) {
+		luaL_addstring(&b, scripts);
+		luaL_addstring(&b, "/?.lua;");
+		luaL_addstring(&b, scripts);
+		luaL_addstring(&b, "/?/init.lua");
+	}
+	if (extra) {
+		luaL_addstring(&b, scripts ? ";" : "");
+		luaL_addstring(&b, extra);
+		luaL_addstring(&b, "/?.lua;");
+		luaL_addstring(&b, extra);
+		luaL_addstring(&b, "/?/init.lua");
+	}
+	luaL_pushresult(&b);                           /* pkg path */
+	lua_setfield(L, -2, "path");                   /* pkg */
+	lua_pushliteral(L, "");
+	lua_setfield(L, -2, "cpath");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "loadlib");
+	/* searchers: 1 preload, 2 Lua, 3 C, 4 C root: keep the first two. */
+	lua_getfield(L, -1, "searchers");              /* pkg s */
+	lua_pushnil(L);
+	lua_rawseti(L, -2, 4);
+	lua_pushnil(L);
+	lua_rawseti(L, -2, 3);
+	lua_pop(L, 2);                                 /* */
+	return 0;
+}
+
+int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
+{
+	struct pf_lua *h = calloc(1, sizeof(*h));
+	lua_State *L;
+
+	if (!h)
+		return -PF_ENOMEM;
+	L = luaL_newstate();
+	if (!L) {
+		free(h);
+		return -PF_ENOMEM;
+	}
+	h->L = L;
+	h->scripts_dir = pf_strdup(scripts_dir);
+	luaL_openlibs(L);
+	lua_newtable(L);                               /* defs */
+	lua_setfield(L, LUA_REGISTRYINDEX, DEFINES_KEY);
+	set_paths(L, scripts_dir, NULL);
+	lua_getglobal(L, "package");                   /* pkg */
+	lua_getfield(L, -1, "preload");                /* pkg preload */
+	lua_pushcfunction(L, luaopen_peforge_core);
+	lua_setfield(L, -2, "peforge.core");
+	lua_pop(L, 2);
+	*out = h;
+	return 0;
+}
+
+void pf_lua_free(struct pf_lua *h)
+{
+	if (!h)
+		return;
+	lua_close(h->L);
+	free(h->scripts_dir);
+	free(h->recipe_dir);
+	free(h);
+}
+
+lua_State *pf_lua_state(struct pf_lua *h)
+{
+	return h->L;
+}
+
+const char *pf_lua_recipe_dir(struct pf_lua *h)
+{
+	return h->recipe_dir;
+}
+
+int pf_lua_define(struct pf_lua *h, const char *key, const char *value)
+{
+	lua_State *L = h->L;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* defs */
+	lua_pushstring(L, value);
+	lua_setfield(L, -2, key);
+	lua_pop(L, 1);
+	return 0;
+}
+
+/*
+ * Convert the -D text VALUE to the type of the value it replaces (at stack
+ * index OLD): booleans from true/false/yes/no/1/0 and numbers from numerals;
+ * pushes the converted value.  Returns 0, or -1 when it does not convert.
+ */
+static int push_converted(lua_State *L, int old, const char *value)
+{
+	switch (lua_type(L, old)) {
+	case LUA_TBOOLEAN:
+		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+			lua_pushboolean(L, 1);
+		else if (!strcmp(value, "false") || !strcmp(value, "no") ||
+			 !strcmp(value, "0"))
+			lua_pushboolean(L, 0);
+		else
+			return -1;
+		return 0;
+	case LUA_TNUMBER:
+		if (!lua_stringtonumber(L, value))
+			return -1;
+		return 0;
+	default:
+		lua_pushstring(L, value);
+		return 0;
+	}
+}
+
+/*
+ * Apply each definition "a.b.c" = v to the table on the stack top: walk (and
+ * create) the tables a and a.b, then set c.  Returns 0 or -PF_ERECIPE
+ * (logged) when a step is not a table or a value does not convert.
+ */
+static int apply_defines(struct pf_lua *h, const char *file)
+{
+	lua_State *L = h->L;
+	int t = lua_gettop(L);
+	int ret = 0;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* t defs */
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {                      /* t defs k v */
+		char *path = pf_strdup(lua_tostring(L, -2));
+		const char *value = lua_tostring(L, -1);
+		char *seg, *dot;
+		int base = lua_gettop(L);
+
+		if (!path) {
+			ret = -PF_ENOMEM;
+			lua_settop(L, t);
+			goto out;
+		}
+		lua_pushvalue(L, t);                   /* ... cur */
+		seg = path;
+		while ((dot = strchr(seg, '.'))) {
+			*dot = '\0';
+			lua_getfield(L, -1, seg);      /* ... cur next */
+			if (lua_isnil(L, -1)) {
+				lua_pop(L, 1);
+				lua_newtable(L);
+				lua_pushvalue(L, -1);
+				lua_setfield(L, -3, seg);
+			} else if (!lua_istable(L, -1)) {
+				pf_err("%s: -D %s: recipe key '%s' is a %s, not a table",
+				       file, lua_tostring(L, base - 1), seg,
+				       luaL_typename(L, -1));
+				ret = -PF_ERECIPE;
+			}
+			lua_remove(L, -2);             /* ... next */
+			if (ret)
+				break;
+			seg = dot + 1;
+		}
+		if (!ret) {
+			lua_getfield(L, -1, seg);      /* ... cur old */
+			if (push_converted(L, -1, value) != 0) {
+				pf_err("%s: -D %s=%s: recipe key '%s' expects a %s",
+				       file, lua_tostring(L, base - 1), value, seg,
+				       luaL_typename(L, -1));
+				ret = -PF_ERECIPE;
+			} else {                       /* ... cur old new */
+				lua_setfield(L, -3, seg);
+			}
+		}
+		free(path);
+		lua_settop(L, base - 1);               /* t defs k */
+		if (ret) {
+			lua_settop(L, t);
+			goto out;
+		}
+	}
+	lua_pop(L, 1);                                 /* t */
+out:
+	return ret;
+}
+
+int pf_lua_run_recipe(struct pf_lua *h, const char *file)
+{
+	lua_State *L = h->L;
+	char *abs = NULL;
+	int base = lua_gettop(L);
+	int ret, st;
+
+	abs = pf_abspath(file);
+	if (!abs)
+		return -PF_ENOMEM;
+	if (!pf_is_file(abs)) {
+		pf_err("%s: recipe not found (no such file)", file);
+		ret = -PF_ENOENT;
+		goto out;
+	}
+	free(h->recipe_dir);
+	h->recipe_dir = pf_dirname(abs);
+	set_paths(L, h->scripts_dir, h->recipe_dir);
+
+	lua_pushcfunction(L, traceback);               /* tb */
+	st = luaL_loadfilex(L, file, "t");             /* tb chunk|msg */
+	if (st != LUA_OK) {
+		/* The message is "FILE:LINE: what" for syntax errors. */
+		pf_err("%s", lua_tostring(L, -1));
+		ret = st == LUA_ERRFILE ? -PF_ENOENT : -PF_ESCRIPT;
+		goto out;
+	}
+	st = lua_pcall(L, 0, 1, base + 1);             /* tb result|msg */
+	if (st != LUA_OK) {
+		pf_err("%s", lua_tostring(L, -1));
+		ret = -PF_ESCRIPT;
+		goto out;
+	}
+	if (!lua_istable(L, -1)) {
+		pf_err("%s: the recipe must return a table (it returned %s)", file,
+		       luaL_typename(L, -1));
+		ret = -PF_ERECIPE;
+		goto out;
+	}
+	ret = apply_defines(h, file);
+	if (ret)
+		goto out;
+	lua_remove(L, base + 1);                       /* result */
+	free(abs);
+	return 0;
+out:
+	lua_settop(L, base);
+	free(abs);
+	return ret;
+}

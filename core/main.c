@@ -1,0 +1,194 @@
+/* core/main.c - the peforge command line. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wimlib.h>
+#include <libxml/parser.h>
+
+#include "cli.h"
+#include "demo.h"
+#include "error.h"
+#include "loader.h"
+#include "log.h"
+#include "pipeline.h"
+#include "util.h"
+
+/* `peforge plugins [--json]`: what was loaded, from where. */
+static int cmd_plugins(const struct pf_registry *r, int json)
+{
+	size_t i;
+
+	if (json) {
+		printf("{\"abi\":%u,\"plugins\":[", (unsigned)PF_PLUGIN_ABI);
+		for (i = 0; i < r->count; i++) {
+			const struct pf_plugin *d = r->items[i].desc;
+
+			printf("%s{\"name\":", i ? "," : "");
+			pf_json_string(stdout, d->name);
+			printf(",\"kind\":\"%s\",\"abi\":%u,\"file\":",
+			       pf_kind_name((int)d->kind), (unsigned)d->abi);
+			pf_json_string(stdout, r->items[i].file);
+			printf(",\"summary\":");
+			pf_json_string(stdout, d->summary ? d->summary : "");
+			printf("}");
+		}
+		printf("],\"refused\":%u}\n", r->refused);
+		return 0;
+	}
+	printf("%-12s %-9s %-4s %s\n", "NAME", "KIND", "ABI", "FILE");
+	for (i = 0; i < r->count; i++) {
+		const struct pf_plugin *d = r->items[i].desc;
+
+		printf("%-12s %-9s %-4u %s\n", d->name, pf_kind_name((int)d->kind),
+		       (unsigned)d->abi, r->items[i].file);
+		if (d->summary && *d->summary)
+			printf("%-12s %s\n", "", d->summary);
+	}
+	if (r->count == 0)
+		printf("(no plugins found; set PEFORGE_PLUGIN_PATH or install peforge)\n");
+	return 0;
+}
+
+/*
+ * `peforge demo [-o OUTDIR]`: make stand-in media in OUTDIR/media (kept
+ * for the next run), copy the demo recipe to OUTDIR/demo.lua and build it
+ * into OUTDIR/out.
+ */
+static int cmd_demo(const struct pf_env *env, struct pf_registry *r,
+		    const char *outdir)
+{
+	char *dir = pf_abspath(outdir ? outdir : "peforge-demo");
+	char *media = NULL, *wim = NULL, *src = NULL, *recipe = NULL, *out = NULL;
+	char *text = NULL;
+	size_t len;
+	struct pf_build_opts o = { 0 };
+	int ret = -PF_ENOMEM;
+
+	if (!dir)
+		goto out;
+	media = pf_path_join(dir, "media");
+	wim = pf_path_join(dir, "media/sources/boot.wim");
+	src = pf_path_join(env->scripts_dir, "recipes/demo.lua");
+	recipe = pf_path_join(dir, "demo.lua");
+	out = pf_path_join(dir, "out");
+	if (!media || !wim || !src || !recipe || !out)
+		goto out;
+	ret = pf_mkdir_p(dir);
+	if (ret)
+		goto out;
+	if (pf_is_file(wim)) {
+		pf_info("using the demo media made before in %s", media);
+	} else {
+		pf_info("making demo media in %s", media);
+		ret = pf_demo_make_media(media);
+		if (ret)
+			goto out;
+	}
+	ret = pf_read_file(src, &text, &len);
+	if (ret)
+		goto out;
+	ret = pf_write_file_atomic(recipe, text, len);
+	if (ret)
+		goto out;
+	pf_info("building %s into %s", recipe, out);
+	o.recipe = recipe;
+	o.outdir = out;
+	o.print_outputs = 1;
+	ret = pf_build(env, r, &o);
+out:
+	free(text);
+	free(dir);
+	free(media);
+	free(wim);
+	free(src);
+	free(recipe);
+	free(out);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct pf_cli cli;
+	struct pf_env env = { 0 };
+	struct pf_registry *reg = NULL;
+	int ret;
+
+	ret = pf_cli_parse(argc, argv, &cli);
+	if (ret) {
+		pf_cli_free(&cli);
+		return 2;
+	}
+	if (cli.quiet) {
+		pf_log_set_level(PF_LOG_ERROR);
+		pf_progress_set_enabled(0);
+	} else if (cli.verbose) {
+		pf_log_set_level(PF_LOG_INFO + cli.verbose);
+	}
+	switch (cli.cmd) {
+	case PF_CMD_NONE:
+		fputs(pf_cli_help(PF_CMD_NONE), stderr);
+		pf_cli_free(&cli);
+		return 2;
+	case PF_CMD_HELP:
+		fputs(pf_cli_help(cli.help_for), stdout);
+		pf_cli_free(&cli);
+		return 0;
+	case PF_CMD_VERSION:
+		printf("peforge %s (plugin ABI %u, wimlib %u.%u.%u, Lua 5.4, libxml2 %s)\n",
+		       PACKAGE_VERSION, (unsigned)PF_PLUGIN_ABI,
+		       wimlib_get_version() >> 20, (wimlib_get_version() >> 10) & 0x3ff,
+		       wimlib_get_version() & 0x3ff, xmlParserVersion);
+		pf_cli_free(&cli);
+		return 0;
+	default:
+		break;
+	}
+
+	ret = wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
+	if (ret) {
+		pf_err("wimlib: %s", wimlib_get_error_string((enum wimlib_error_code)ret));
+		ret = -PF_EWIM;
+		goto out;
+	}
+	if (pf_log_get_level() >= PF_LOG_DEBUG)
+		wimlib_set_print_errors(true);
+	ret = pf_env_init(&env);
+	if (!ret)
+		ret = pf_registry_new(&reg);
+	if (!ret)
+		ret = pf_env_load_plugins(&env, reg);
+	if (ret)
+		goto out;
+	switch (cli.cmd) {
+	case PF_CMD_PLUGINS:
+		ret = cmd_plugins(reg, cli.json);
+		break;
+	case PF_CMD_BUILD: {
+		struct pf_build_opts o = {
+			.recipe = cli.recipe, .outdir = cli.outdir,
+			.defines = cli.defines, .ndefines = cli.ndefines,
+			.print_outputs = 1,
+		};
+
+		ret = pf_build(&env, reg, &o);
+		break;
+	}
+	case PF_CMD_DEMO:
+		ret = cmd_demo(&env, reg, cli.outdir);
+		break;
+	default:
+		ret = -PF_EINTERNAL;
+		break;
+	}
+out:
+	if (ret && pf_log_error_count() == 0)
+		pf_err("%s", pf_strerror(ret));
+	pf_registry_free(reg);
+	pf_env_clear(&env);
+	pf_cli_free(&cli);
+	wimlib_global_cleanup();
+	return ret ? 1 : 0;
+}

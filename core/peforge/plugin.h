@@ -1,0 +1,266 @@
+/*
+ * peforge/plugin.h - the only header a peforge plugin includes.
+ *
+ * A plugin is a shared object that exports ONE const descriptor,
+ * `const struct pf_plugin pf_plugin_v1`, and links against no peforge
+ * symbol: everything it needs from the core comes through the
+ * `struct pf_host` function table handed to `open`.
+ *
+ * Build a plugin out of tree with:
+ *
+ *   cc -shared -fPIC -fvisibility=hidden \
+ *      $(pkg-config --cflags peforge-plugin) -o my.so my.c
+ *
+ * and load it by putting its folder in PEFORGE_PLUGIN_PATH (colon-separated)
+ * or installing it in $(pkg-config --variable=plugindir peforge-plugin).
+ *
+ * ABI rule: PF_PLUGIN_ABI is bumped on ANY change to this file that changes
+ * a struct layout, a function signature or the meaning of a value.  The
+ * loader refuses a plugin whose descriptor says another ABI.  The symbol
+ * name `pf_plugin_v1` and the position of `abi` as the first member never
+ * change, so an old core can always read a new plugin's ABI and say why it
+ * refuses it.
+ *
+ * Conventions: every function that can fail returns 0 or a negative
+ * `-PF_E*` code; out-parameters are written only on success.  Paths inside
+ * the media and the WinPE image use '/' separators, are relative to their
+ * root, and are matched case-insensitively, as Windows does.
+ */
+#ifndef PEFORGE_PLUGIN_H
+#define PEFORGE_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The plugin ABI version this header describes. */
+#define PF_PLUGIN_ABI 1
+
+/* The name of the one symbol a plugin exports. */
+#define PF_PLUGIN_SYMBOL "pf_plugin_v1"
+
+/* Mark the descriptor exported even when building with -fvisibility=hidden. */
+#define PF_EXPORT __attribute__((visibility("default")))
+
+#if defined(__GNUC__)
+#define PF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PF_PRINTF(f, a)
+#endif
+
+/* What a plugin does in the pipeline. */
+enum pf_plugin_kind {
+	PF_SOURCE = 1,   /* reads Windows media: sets the job's media and facts */
+	PF_INJECTOR = 2, /* builds the one customized boot.wim from the staging */
+	PF_DRIVERS = 3,  /* adds driver packages to the staging */
+	PF_OUTPUT = 4,   /* writes a result (ISO, disk image, WIM, PXE tree...) */
+};
+
+/* Error codes.  Functions return 0 or the negative of one of these. */
+enum pf_error {
+	PF_OK = 0,
+	PF_ENOMEM = 1,     /* out of memory */
+	PF_EINVAL = 2,     /* invalid argument */
+	PF_EIO = 3,        /* input/output error */
+	PF_ENOENT = 4,     /* no such file or directory */
+	PF_EEXIST = 5,     /* already exists */
+	PF_EUSAGE = 6,     /* bad command line */
+	PF_EPLUGIN = 7,    /* plugin could not be loaded or failed */
+	PF_ESCRIPT = 8,    /* Lua error in a recipe or script */
+	PF_ERECIPE = 9,    /* recipe is wrong (missing key, wrong type) */
+	PF_EMEDIA = 10,    /* source media unusable */
+	PF_EWIM = 11,      /* wimlib failed */
+	PF_EXML = 12,      /* XML error */
+	PF_EUNSUPPORTED = 13, /* not supported */
+	PF_ECANCELED = 14, /* canceled */
+	PF_EINTERNAL = 15, /* internal error (a bug) */
+	PF_ERROR_MAX
+};
+
+/* Log levels for pf_host.log. */
+enum pf_log_level {
+	PF_LOG_ERROR = 0,
+	PF_LOG_WARN = 1,
+	PF_LOG_INFO = 2,
+	PF_LOG_DEBUG = 3,
+};
+
+/* Opaque handles owned by the core. */
+struct pf_args; /* the recipe values given to one plugin */
+struct pf_job;  /* one run of the pipeline */
+
+/* What stat on the media reports. */
+struct pf_stat {
+	uint64_t size; /* bytes; 0 for a directory */
+	int is_dir;    /* 1 for a directory */
+};
+
+/*
+ * Called once per directory entry by media list.  `name` is the entry's
+ * name as stored on the media (original case).  Return 0 to go on, or a
+ * negative code to stop the listing and make it return that code.
+ */
+typedef int (*pf_list_cb)(void *ctx, const char *name, const struct pf_stat *st);
+
+/*
+ * The read-only file tree a source plugin opens.  The core owns the media
+ * state after job_set_media succeeds and calls `free` at the end of the run.
+ * Paths are relative to the media root ("" is the root itself) and are
+ * matched case-insensitively.
+ */
+struct pf_media_ops {
+	/* stat PATH; -PF_ENOENT when absent. */
+	int (*stat)(void *media, const char *path, struct pf_stat *st);
+	/* call cb for each entry of directory PATH (not "." or ".."). */
+	int (*list)(void *media, const char *path, pf_list_cb cb, void *ctx);
+	/* read up to LEN bytes at OFFSET of file PATH; *got is what was read
+	 * (less than LEN only at the end of the file). */
+	int (*read)(void *media, const char *path, uint64_t offset, void *buf,
+		    size_t len, size_t *got);
+	/* optional (may be NULL): a path of the host file system holding the
+	 * file's bytes, for libraries that need a file name (wimlib).  The
+	 * string is malloc'd; the caller frees it. */
+	int (*local_path)(void *media, const char *path, char **out);
+	/* release the media state. */
+	void (*free)(void *media);
+};
+
+/* One edit of the WinPE image or of the boot medium, kept in the staging. */
+enum pf_edit_op {
+	PF_EDIT_ADD_DATA = 1, /* add `path` with bytes `data`/`len` */
+	PF_EDIT_ADD_FILE = 2, /* add `path` from host file `src` */
+	PF_EDIT_ADD_TREE = 3, /* merge host directory `src` into directory `path` */
+	PF_EDIT_DELETE = 4,   /* delete `path` (no error when absent) */
+	PF_EDIT_RENAME = 5,   /* rename `path` to `dest` (no error when absent) */
+};
+
+/* Where an edit applies. */
+enum pf_edit_target {
+	PF_TARGET_IMAGE = 1,  /* inside boot.wim (X:\ in WinPE) */
+	PF_TARGET_MEDIUM = 2, /* the boot medium's file tree (ISO/disk/PXE root) */
+};
+
+struct pf_edit {
+	enum pf_edit_op op;
+	enum pf_edit_target target;
+	const char *path;     /* destination, '/'-separated, relative */
+	const char *src;      /* ADD_FILE, ADD_TREE: host path */
+	const char *dest;     /* RENAME: new path */
+	const void *data;     /* ADD_DATA */
+	size_t len;           /* ADD_DATA */
+	const char *origin;   /* who asked for it, for messages ("recipe files") */
+};
+
+/*
+ * The functions the core lends to plugins.  `size` is sizeof(struct pf_host)
+ * as compiled into the core.  All strings returned are owned by the core and
+ * stay valid until the end of the run unless stated otherwise.
+ */
+struct pf_host {
+	uint32_t abi;          /* PF_PLUGIN_ABI of the core */
+	uint32_t size;         /* sizeof(struct pf_host) */
+	const char *version;   /* peforge's version string */
+
+	/* ---- messages ---- */
+	/* Log a message.  WHO is the plugin name (prefixed to the line). */
+	void (*log)(int level, const char *who, const char *fmt, ...) PF_PRINTF(3, 4);
+	/* Report progress of STAGE: DONE of TOTAL units (TOTAL 0 = unknown).
+	 * Returns 0, or -PF_ECANCELED when the run must stop. */
+	int (*progress)(struct pf_job *job, const char *stage, uint64_t done,
+			uint64_t total);
+	/* A message for an error code (positive or negative). */
+	const char *(*strerror)(int err);
+
+	/* ---- arguments from the recipe ---- */
+	/* The string value of KEY, or NULL when absent.  Numbers and booleans
+	 * are given as text ("3", "true"); a nested table's keys are joined
+	 * with '.' ("netuse.server"). */
+	const char *(*arg_string)(const struct pf_args *args, const char *key);
+	/* KEY as a boolean ("true"/"false", "yes"/"no", "1"/"0"); DFLT when
+	 * absent; -PF_ERECIPE (logged) when it is something else. */
+	int (*arg_bool)(const struct pf_args *args, const char *key, int dflt);
+
+	/* ---- the job ---- */
+	/* The output folder, an absolute path. */
+	const char *(*job_outdir)(struct pf_job *job);
+	/* A private temporary folder removed at the end of the run. */
+	const char *(*job_tmpdir)(struct pf_job *job);
+	/* A fact about the media ("layout", "arch", "boot_wim", ...), or NULL. */
+	const char *(*job_fact)(struct pf_job *job, const char *key);
+	int (*job_set_fact)(struct pf_job *job, const char *key, const char *value);
+
+	/* ---- media (set by the source plugin, read by the others) ---- */
+	/* Hand the media to the core (sources only).  On success the core owns
+	 * MEDIA and calls ops->free on it. */
+	int (*job_set_media)(struct pf_job *job, const struct pf_media_ops *ops,
+			     void *media);
+	int (*media_stat)(struct pf_job *job, const char *path, struct pf_stat *st);
+	int (*media_list)(struct pf_job *job, const char *path, pf_list_cb cb,
+			  void *ctx);
+	int (*media_read)(struct pf_job *job, const char *path, uint64_t offset,
+			  void *buf, size_t len, size_t *got);
+	/* A host path holding the file's bytes (malloc'd, caller frees); the
+	 * core copies the file into the job's tmpdir when the source cannot
+	 * give one. */
+	int (*media_local_path)(struct pf_job *job, const char *path, char **out);
+
+	/* ---- staging ---- */
+	/* Append an edit; the core copies every field. */
+	int (*edit_add)(struct pf_job *job, const struct pf_edit *edit);
+	size_t (*edit_count)(struct pf_job *job);
+	const struct pf_edit *(*edit_get)(struct pf_job *job, size_t i);
+
+	/* ---- the one boot.wim of the run ---- */
+	/* Record the customized boot.wim (injectors only). */
+	int (*job_set_wim)(struct pf_job *job, const char *path);
+	/* The customized boot.wim, or NULL when no injector ran. */
+	const char *(*job_wim)(struct pf_job *job);
+
+	/* ---- writing outputs: whole or absent ---- */
+	/* Resolve NAME (relative to the output folder, or absolute) to an
+	 * absolute path (malloc'd).  Fails with -PF_ENOENT, logged, when its
+	 * folder does not exist. */
+	int (*output_path)(struct pf_job *job, const char *name, char **out);
+	/* Create a new temporary file beside FINAL and return its name
+	 * (malloc'd) and an open descriptor.  Nothing exists at FINAL until
+	 * output_commit. */
+	int (*output_begin)(struct pf_job *job, const char *final, char **tmp, int *fd);
+	/* fsync and close FD, then rename TMP over FINAL; FINAL is then listed
+	 * among the run's outputs.  On failure TMP is removed. */
+	int (*output_commit)(struct pf_job *job, int fd, const char *tmp,
+			     const char *final);
+	/* Close FD (when >= 0) and remove TMP. */
+	void (*output_abort)(struct pf_job *job, int fd, const char *tmp);
+};
+
+/*
+ * The descriptor a plugin exports as `pf_plugin_v1`.
+ *
+ * open:  parse ARGS (the recipe values for this plugin), keep HOST and
+ *        allocate state; called once per run, before any plugin runs, so a
+ *        bad argument fails before any work is done.  Required.
+ * run:   do the work on JOB.  Required.
+ * close: free the state (called with whatever open stored, even NULL).
+ * probe: sources only (NULL for others): how well the plugin reads PATH,
+ *        0 = not at all, higher wins; must not log errors.
+ */
+struct pf_plugin {
+	uint32_t abi;              /* PF_PLUGIN_ABI; always the first member */
+	enum pf_plugin_kind kind;
+	const char *name;          /* unique per kind: "dir", "wim", "iso" */
+	const char *summary;       /* one line for `peforge plugins` */
+	int (*open)(const struct pf_host *host, const struct pf_args *args,
+		    void **state);
+	int (*run)(void *state, struct pf_job *job);
+	void (*close)(void *state);
+	int (*probe)(const struct pf_host *host, const char *path);
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PEFORGE_PLUGIN_H */

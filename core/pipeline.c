@@ -1,0 +1,538 @@
+/* core/pipeline.c - where things are, and running a recipe end to end. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "error.h"
+#include "job.h"
+#include "log.h"
+#include "luahost.h"
+#include "pipeline.h"
+#include "recipe.h"
+#include "util.h"
+
+int pf_env_init(struct pf_env *env)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *exedir = NULL;
+	const char *scripts = getenv("PEFORGE_SCRIPTS_DIR");
+
+	memset(env, 0, sizeof(*env));
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		exedir = pf_dirname(exe);
+	}
+	if (exedir && !strcmp(exedir, PF_ABS_BUILDDIR))
+		env->uninstalled = 1;
+	free(exedir);
+	if (env->uninstalled) {
+		env->plugin_dir = pf_strdup(PF_ABS_BUILDDIR "/plugins/.libs");
+		env->scripts_dir = pf_strdup(PF_ABS_SRCDIR "/scripts");
+	} else {
+		env->plugin_dir = pf_strdup(PF_PLUGINDIR);
+		env->scripts_dir = pf_strdup(PF_SCRIPTSDIR);
+	}
+	if (scripts && *scripts) {
+		free(env->scripts_dir);
+		env->scripts_dir = pf_strdup(scripts);
+	}
+	if (!env->plugin_dir || !env->scripts_dir) {
+		pf_env_clear(env);
+		return -PF_ENOMEM;
+	}
+	return 0;
+}
+
+void pf_env_clear(struct pf_env *env)
+{
+	free(env->plugin_dir);
+	free(env->scripts_dir);
+	memset(env, 0, sizeof(*env));
+}
+
+int pf_env_load_plugins(const struct pf_env *env, struct pf_registry *r)
+{
+	int ret = pf_registry_load_path(r, getenv("PEFORGE_PLUGIN_PATH"));
+
+	if (ret)
+		return ret;
+	return pf_registry_load_dir(r, env->plugin_dir);
+}
+
+char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
+{
+	size_t i, n = 0;
+	char *out = malloc(len * 2 + 1);
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r'))
+			out[n++] = '\r';
+		out[n++] = text[i];
+	}
+	out[n] = '\0';
+	*outlen = n;
+	return out;
+}
+
+/* One plugin opened for this run. */
+struct opened {
+	const struct pf_loaded *p;
+	struct pf_args *args;  /* borrowed (plan) or owned (own_args) */
+	int own_args;
+	void *state;
+	int is_open;
+};
+
+/* Everything pf_build holds, released in one place. */
+struct run {
+	struct pf_lua *lua;
+	struct pf_plan *plan;
+	struct pf_job *job;
+	struct opened source, injector;
+	struct opened *outputs;
+	size_t noutputs;
+	struct opened *drivers;
+	size_t ndrivers;
+};
+
+static void opened_close(struct opened *o)
+{
+	if (o->is_open && o->p->desc->close)
+		o->p->desc->close(o->state);
+	if (o->own_args)
+		pf_args_free(o->args);
+	memset(o, 0, sizeof(*o));
+}
+
+static void run_clear(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->noutputs; i++)
+		opened_close(&run->outputs[i]);
+	free(run->outputs);
+	for (i = 0; i < run->ndrivers; i++)
+		opened_close(&run->drivers[i]);
+	free(run->drivers);
+	opened_close(&run->injector);
+	opened_close(&run->source);
+	pf_job_free(run->job);
+	pf_plan_free(run->plan);
+	pf_lua_free(run->lua);
+}
+
+/* Open plugin O with its args; errors of open are the plugin's to log. */
+static int opened_open(struct opened *o)
+{
+	int ret = o->p->desc->open(&pf_host_table, o->args, &o->state);
+
+	if (ret) {
+		if (pf_log_error_count() == 0)
+			pf_err("plugin %s: cannot start: %s", o->p->desc->name,
+			       pf_strerror(ret));
+		return ret;
+	}
+	o->is_open = 1;
+	return 0;
+}
+
+/* Run plugin O on JOB, logging a generic line if it failed silently. */
+static int opened_run(struct opened *o, struct pf_job *job)
+{
+	unsigned before = pf_log_error_count();
+	int ret = o->p->desc->run(o->state, job);
+
+	if (ret && pf_log_error_count() == before)
+		pf_err("%s plugin '%s' failed: %s", pf_kind_name((int)o->p->desc->kind),
+		       o->p->desc->name, pf_strerror(ret));
+	return ret;
+}
+
+/* A comma-separated list of the names of the plugins of KIND (malloc'd). */
+static char *names_of_kind(const struct pf_registry *r, int kind)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < r->count; i++)
+		if ((int)r->items[i].desc->kind == kind)
+			len += strlen(r->items[i].desc->name) + 2;
+	s = calloc(1, len + 8);
+	if (!s)
+		return NULL;
+	for (i = 0; i < r->count; i++) {
+		if ((int)r->items[i].desc->kind != kind)
+			continue;
+		if (*s)
+			strcat(s, ", ");
+		strcat(s, r->items[i].desc->name);
+	}
+	if (!*s)
+		strcpy(s, "none");
+	return s;
+}
+
+/* Choose the source plugin for the plan: the one named, or the best probe. */
+static int choose_source(const struct pf_registry *r, const struct pf_plan *plan,
+			 const struct pf_loaded **out)
+{
+	const struct pf_loaded *best = NULL;
+	int best_score = 0;
+	size_t i;
+	char *names;
+	struct stat st;
+
+	if (stat(plan->source, &st) != 0) {
+		pf_err("%s: source: %s", plan->source, strerror(errno));
+		return -PF_ENOENT;
+	}
+	if (plan->source_type) {
+		best = pf_registry_find(r, PF_SOURCE, plan->source_type);
+		if (!best) {
+			names = names_of_kind(r, PF_SOURCE);
+			pf_err("%s: source_type '%s': no such source plugin (loaded: %s)",
+			       plan->recipe, plan->source_type, names ? names : "?");
+			free(names);
+			return -PF_EPLUGIN;
+		}
+		*out = best;
+		return 0;
+	}
+	for (i = 0; i < r->count; i++) {
+		const struct pf_plugin *d = r->items[i].desc;
+		int score;
+
+		if (d->kind != PF_SOURCE)
+			continue;
+		score = d->probe(&pf_host_table, plan->source);
+		if (score > best_score) {
+			best_score = score;
+			best = &r->items[i];
+		}
+	}
+	if (!best) {
+		names = names_of_kind(r, PF_SOURCE);
+		pf_err("%s: no source plugin can read this (loaded source plugins: %s)",
+		       plan->source, names ? names : "?");
+		free(names);
+		return -PF_EMEDIA;
+	}
+	pf_debug("source %s: read by plugin '%s' (score %d)", plan->source,
+		 best->desc->name, best_score);
+	*out = best;
+	return 0;
+}
+
+/* Find and open every plugin the plan needs, before any work is done. */
+static int open_plugins(const struct pf_registry *r, struct run *run)
+{
+	struct pf_plan *plan = run->plan;
+	const struct pf_loaded *inj;
+	size_t i;
+	int ret;
+
+	if (plan->has_machines) {
+		pf_err("%s: recipe key 'machines': per-machine rules are not supported "
+		       "by this version of peforge", plan->recipe);
+		return -PF_EUNSUPPORTED;
+	}
+	if (plan->noutputs == 0) {
+		pf_err("%s: the recipe asks for no output: add e.g. "
+		       "outputs = { wim = \"boot.wim\" }", plan->recipe);
+		return -PF_ERECIPE;
+	}
+	ret = choose_source(r, plan, &run->source.p);
+	if (ret)
+		return ret;
+	run->source.args = pf_args_new("source");
+	run->source.own_args = 1;
+	if (!run->source.args ||
+	    pf_args_set(run->source.args, "path", plan->source) ||
+	    (plan->arch && pf_args_set(run->source.args, "arch", plan->arch)))
+		return -PF_ENOMEM;
+
+	inj = pf_registry_find(r, PF_INJECTOR, "wim");
+	if (!inj) {
+		pf_err("no 'wim' injector plugin is loaded (is peforge installed "
+		       "completely? see 'peforge plugins')");
+		return -PF_EPLUGIN;
+	}
+	run->injector.p = inj;
+	run->injector.args = pf_args_new("injector");
+	run->injector.own_args = 1;
+	if (!run->injector.args ||
+	    (plan->image && pf_args_set(run->injector.args, "image", plan->image)) ||
+	    pf_args_set(run->injector.args, "keep_setup", plan->keep_setup ? "true" : "false") ||
+	    pf_args_set(run->injector.args, "inplace", plan->inplace ? "true" : "false"))
+		return -PF_ENOMEM;
+
+	if (plan->ndrivers) {
+		for (i = 0; i < r->count; i++)
+			if (r->items[i].desc->kind == PF_DRIVERS)
+				break;
+		if (i == r->count) {
+			pf_err("%s: recipe key 'drivers': no driver-pack plugin is loaded "
+			       "(see 'peforge plugins')", plan->recipe);
+			return -PF_EPLUGIN;
+		}
+		run->drivers = calloc(1, sizeof(*run->drivers));
+		if (!run->drivers)
+			return -PF_ENOMEM;
+		run->ndrivers = 1;
+		run->drivers[0].p = &r->items[i];
+		run->drivers[0].args = pf_args_new("drivers");
+		run->drivers[0].own_args = 1;
+		if (!run->drivers[0].args)
+			return -PF_ENOMEM;
+		for (i = 0; i < plan->ndrivers; i++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "dir.%zu", i + 1);
+			if (pf_args_set(run->drivers[0].args, key, plan->drivers[i]))
+				return -PF_ENOMEM;
+		}
+	}
+
+	run->outputs = calloc(plan->noutputs, sizeof(*run->outputs));
+	if (!run->outputs)
+		return -PF_ENOMEM;
+	for (i = 0; i < plan->noutputs; i++) {
+		const struct pf_loaded *p = pf_registry_find(r, PF_OUTPUT,
+							     plan->outputs[i].name);
+
+		if (!p) {
+			char *names = names_of_kind(r, PF_OUTPUT);
+
+			pf_err("%s: outputs.%s: no such output plugin (loaded output "
+			       "plugins: %s)", plan->recipe, plan->outputs[i].name,
+			       names ? names : "?");
+			free(names);
+			return -PF_EPLUGIN;
+		}
+		run->outputs[i].p = p;
+		run->outputs[i].args = plan->outputs[i].args;
+		run->noutputs++;
+	}
+
+	if ((ret = opened_open(&run->source)) || (ret = opened_open(&run->injector)))
+		return ret;
+	for (i = 0; i < run->ndrivers; i++)
+		if ((ret = opened_open(&run->drivers[i])))
+			return ret;
+	for (i = 0; i < run->noutputs; i++)
+		if ((ret = opened_open(&run->outputs[i])))
+			return ret;
+	return 0;
+}
+
+/* Add one edit to the job's staging. */
+static int stage(struct pf_job *job, enum pf_edit_op op, enum pf_edit_target target,
+		 const char *path, const char *src, const void *data, size_t len,
+		 const char *origin)
+{
+	struct pf_edit e = {
+		.op = op, .target = target, .path = path, .src = src,
+		.data = data, .len = len, .origin = origin,
+	};
+
+	return pf_host_table.edit_add(job, &e);
+}
+
+/* Stage the files of `files` (TARGET image) or `media` (TARGET medium). */
+static int stage_files(struct pf_job *job, const struct pf_plan *plan,
+		       const struct pf_plan_file *files, size_t n,
+		       enum pf_edit_target target, const char *origin)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (files[i].src) {
+			if (!pf_is_file(files[i].src)) {
+				pf_err("%s: %s[\"%s\"]: %s: no such file", plan->recipe,
+				       origin, files[i].dest, files[i].src);
+				return -PF_ENOENT;
+			}
+			ret = stage(job, PF_EDIT_ADD_FILE, target, files[i].dest,
+				    files[i].src, NULL, 0, origin);
+		} else {
+			ret = stage(job, PF_EDIT_ADD_DATA, target, files[i].dest, NULL,
+				    files[i].data, files[i].len, origin);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Turn the plan into staging edits: the start script as X:\start.cmd with
+ * CRLF ends and a winpeshl.ini that launches it (as mkwinpeimg does), the
+ * overlay, `files`, `media` and the answer file at the medium's root.
+ */
+static int stage_plan(struct pf_job *job, const struct pf_plan *plan)
+{
+	static const char winpeshl[] = "[LaunchApps]\r\n%SYSTEMDRIVE%\\start.cmd\r\n";
+	int ret;
+
+	if (plan->start) {
+		size_t n;
+		char *crlf = pf_text_crlf(plan->start, plan->start_len, &n);
+
+		if (!crlf)
+			return -PF_ENOMEM;
+		ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE, "start.cmd", NULL,
+			    crlf, n, "start");
+		free(crlf);
+		if (!ret)
+			ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE,
+				    "Windows/System32/winpeshl.ini", NULL, winpeshl,
+				    sizeof(winpeshl) - 1, "start");
+		if (ret)
+			return ret;
+	}
+	if (plan->overlay) {
+		if (!pf_is_dir(plan->overlay)) {
+			pf_err("%s: overlay: %s: no such folder", plan->recipe, plan->overlay);
+			return -PF_ENOENT;
+		}
+		ret = stage(job, PF_EDIT_ADD_TREE, PF_TARGET_IMAGE, "", plan->overlay,
+			    NULL, 0, "overlay");
+		if (ret)
+			return ret;
+	}
+	ret = stage_files(job, plan, plan->files, plan->nfiles, PF_TARGET_IMAGE, "files");
+	if (!ret)
+		ret = stage_files(job, plan, plan->media, plan->nmedia, PF_TARGET_MEDIUM,
+				  "media");
+	if (!ret && plan->unattend)
+		ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_MEDIUM, "autounattend.xml",
+			    NULL, plan->unattend, plan->unattend_len, "unattend");
+	return ret;
+}
+
+/* Load the recipe (with -D definitions) into run->plan. */
+static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
+		       struct run *run)
+{
+	size_t i;
+	int ret;
+
+	ret = pf_lua_new(env->scripts_dir, &run->lua);
+	if (ret)
+		return ret;
+	for (i = 0; i < o->ndefines; i++) {
+		const char *eq = strchr(o->defines[i], '=');
+		char *key;
+
+		if (!eq)
+			continue;
+		key = strndup(o->defines[i], (size_t)(eq - o->defines[i]));
+		if (!key)
+			return -PF_ENOMEM;
+		ret = pf_lua_define(run->lua, key, eq + 1);
+		free(key);
+		if (ret)
+			return ret;
+	}
+	ret = pf_lua_run_recipe(run->lua, o->recipe);
+	if (ret)
+		return ret;
+	return pf_plan_from_lua(pf_lua_state(run->lua), -1, o->recipe,
+				pf_lua_recipe_dir(run->lua), &run->plan);
+}
+
+/* Make the output folder: -o is created; the default is the current one. */
+static int output_folder(const char *outdir, char **out)
+{
+	char *abs = pf_abspath(outdir ? outdir : ".");
+	int ret;
+
+	if (!abs)
+		return -PF_ENOMEM;
+	ret = pf_mkdir_p(abs);
+	if (ret) {
+		free(abs);
+		return ret;
+	}
+	*out = abs;
+	return 0;
+}
+
+int pf_build(const struct pf_env *env, struct pf_registry *r,
+	     const struct pf_build_opts *o)
+{
+	struct run run;
+	char *outdir = NULL;
+	size_t i;
+	int ret;
+
+	memset(&run, 0, sizeof(run));
+	ret = load_recipe(env, o, &run);
+	if (ret)
+		goto out;
+	ret = open_plugins(r, &run);
+	if (ret)
+		goto out;
+	ret = output_folder(o->outdir, &outdir);
+	if (ret)
+		goto out;
+	ret = pf_job_new(outdir, &run.job);
+	if (ret)
+		goto out;
+
+	pf_progress("reading source", 0, 0);
+	ret = opened_run(&run.source, run.job);
+	if (ret)
+		goto out;
+	if (!run.job->media_ops) {
+		pf_err("source plugin '%s' set no media", run.source.p->desc->name);
+		ret = -PF_EINTERNAL;
+		goto out;
+	}
+	if (run.plan->arch && pf_host_table.job_fact(run.job, "arch") &&
+	    strcmp(run.plan->arch, pf_host_table.job_fact(run.job, "arch")) != 0) {
+		pf_err("%s: arch '%s' asked for, but the media are '%s'", run.plan->recipe,
+		       run.plan->arch, pf_host_table.job_fact(run.job, "arch"));
+		ret = -PF_EMEDIA;
+		goto out;
+	}
+	ret = stage_plan(run.job, run.plan);
+	if (ret)
+		goto out;
+	for (i = 0; i < run.ndrivers; i++) {
+		ret = opened_run(&run.drivers[i], run.job);
+		if (ret)
+			goto out;
+	}
+	ret = opened_run(&run.injector, run.job);
+	if (ret)
+		goto out;
+	for (i = 0; i < run.noutputs; i++) {
+		ret = opened_run(&run.outputs[i], run.job);
+		if (ret)
+			goto out;
+	}
+	pf_progress_end();
+	if (o->print_outputs)
+		for (i = 0; i < run.job->noutputs; i++)
+			printf("wrote: %s\n", run.job->outputs[i]);
+	fflush(stdout);
+	ret = 0;
+out:
+	pf_progress_end();
+	run_clear(&run);
+	free(outdir);
+	return ret;
+}

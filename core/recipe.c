@@ -1,0 +1,576 @@
+/* core/recipe.c - the recipe table turned into a plan of C structs. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "log.h"
+#include "recipe.h"
+#include "util.h"
+
+/* Type sets a key accepts. */
+enum { T_STR = 1, T_NUM = 2, T_BOOL = 4, T_TAB = 8 };
+
+/* The recipe keys (contract: see docs/recipes.md). */
+static const struct {
+	const char *key;
+	int types;
+	const char *expect; /* for messages */
+} schema[] = {
+	{ "name", T_STR, "string" },
+	{ "description", T_STR, "string" },
+	{ "source", T_STR, "string (a path)" },
+	{ "source_type", T_STR, "string (a source plugin name)" },
+	{ "arch", T_STR, "string" },
+	{ "image", T_STR | T_NUM, "string or number" },
+	{ "start", T_STR | T_TAB, "string or table with a 'text' field" },
+	{ "overlay", T_STR, "string (a folder)" },
+	{ "files", T_TAB, "table" },
+	{ "drivers", T_STR | T_TAB, "string or table of folders" },
+	{ "unattend", T_STR | T_TAB, "string or table with a 'text' field" },
+	{ "machines", T_TAB, "table" },
+	{ "media", T_TAB, "table" },
+	{ "outputs", T_TAB, "table" },
+	{ "keep_setup", T_BOOL, "boolean" },
+	{ "inplace", T_BOOL, "boolean" },
+};
+
+/* The type-set bit of the Lua value at IDX. */
+static int type_bit(lua_State *L, int idx)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TSTRING: return T_STR;
+	case LUA_TNUMBER: return T_NUM;
+	case LUA_TBOOLEAN: return T_BOOL;
+	case LUA_TTABLE: return T_TAB;
+	default: return 0;
+	}
+}
+
+void pf_plan_free(struct pf_plan *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	free(p->recipe);
+	free(p->recipe_dir);
+	free(p->source);
+	free(p->source_type);
+	free(p->arch);
+	free(p->image);
+	free(p->start);
+	free(p->overlay);
+	for (i = 0; i < p->nfiles; i++) {
+		free(p->files[i].dest);
+		free(p->files[i].data);
+		free(p->files[i].src);
+	}
+	free(p->files);
+	for (i = 0; i < p->nmedia; i++) {
+		free(p->media[i].dest);
+		free(p->media[i].data);
+		free(p->media[i].src);
+	}
+	free(p->media);
+	for (i = 0; i < p->ndrivers; i++)
+		free(p->drivers[i]);
+	free(p->drivers);
+	free(p->unattend);
+	for (i = 0; i < p->noutputs; i++) {
+		free(p->outputs[i].name);
+		pf_args_free(p->outputs[i].args);
+	}
+	free(p->outputs);
+	free(p);
+}
+
+/* A resolved host path: PATH relative to the recipe's folder. */
+static char *resolve(const char *dir, const char *path)
+{
+	char *joined = pf_path_join(dir, path);
+	char *abs = joined ? pf_abspath(joined) : NULL;
+
+	free(joined);
+	return abs;
+}
+
+/*
+ * The text of a value that may be a string or a table with a string field
+ * `text` (what pe.* library functions return).  Pushes nothing; returns
+ * NULL and logs when it is neither.
+ */
+static const char *text_of(lua_State *L, int idx, const char *recipe,
+			   const char *key, size_t *len)
+{
+	const char *s;
+
+	if (lua_type(L, idx) == LUA_TSTRING)
+		return lua_tolstring(L, idx, len);
+	lua_getfield(L, idx, "text");
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		pf_err("%s: recipe key '%s': expected a string or a table with a "
+		       "string field 'text', got a table whose 'text' is %s",
+		       recipe, key, luaL_typename(L, -1));
+		lua_pop(L, 1);
+		return NULL;
+	}
+	s = lua_tolstring(L, -1, len);
+	lua_pop(L, 1); /* the string stays alive: the table holds it */
+	return s;
+}
+
+/* Copy LEN bytes of S into a new NUL-terminated buffer. */
+static char *memdup0(const char *s, size_t len)
+{
+	char *d = malloc(len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
+/*
+ * Check a destination path of `files` or `media`: relative, no "..", no
+ * empty name, no backslash-only tricks.  Backslashes are taken as
+ * separators.  Returns the normalized '/'-separated copy, or NULL (logged).
+ */
+static char *clean_dest(const char *recipe, const char *key, const char *dest)
+{
+	char *d = strdup(dest), *p, *seg, *save = NULL, *out = NULL;
+	size_t n = 0;
+
+	if (!d)
+		return NULL;
+	for (p = d; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+	if (d[0] == '/' || (d[0] && d[1] == ':')) {
+		pf_err("%s: recipe key '%s': '%s' must be a relative path", recipe,
+		       key, dest);
+		goto out;
+	}
+	out = calloc(1, strlen(d) + 1);
+	if (!out)
+		goto out;
+	for (seg = strtok_r(d, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(seg, "."))
+			continue;
+		if (!strcmp(seg, "..")) {
+			pf_err("%s: recipe key '%s': '%s' leaves its root with '..'",
+			       recipe, key, dest);
+			free(out);
+			out = NULL;
+			goto out;
+		}
+		if (n)
+			out[n++] = '/';
+		memcpy(out + n, seg, strlen(seg));
+		n += strlen(seg);
+	}
+	if (!n) {
+		pf_err("%s: recipe key '%s': empty file name", recipe, key);
+		free(out);
+		out = NULL;
+	}
+out:
+	free(d);
+	return out;
+}
+
+/*
+ * Read a `files` or `media` table: DEST = "text" | { path = "host file" } |
+ * { text = "..." }.  Entries are sorted by destination.
+ */
+static int read_file_table(lua_State *L, int idx, const char *recipe,
+			   const char *dir, const char *key,
+			   struct pf_plan_file **out, size_t *count)
+{
+	struct pf_plan_file *v = NULL;
+	size_t n = 0, i, j;
+	int ret = -PF_ERECIPE;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {                     /* k v */
+		struct pf_plan_file f = { 0 };
+		struct pf_plan_file *grown;
+		int vt = lua_type(L, -1);
+
+		if (lua_type(L, -2) != LUA_TSTRING) {
+			pf_err("%s: recipe key '%s': keys must be path strings, got %s",
+			       recipe, key, luaL_typename(L, -2));
+			lua_pop(L, 2);
+			goto out;
+		}
+		f.dest = clean_dest(recipe, key, lua_tostring(L, -2));
+		if (!f.dest) {
+			lua_pop(L, 2);
+			goto out;
+		}
+		if (vt == LUA_TSTRING) {
+			size_t len;
+			const char *s = lua_tolstring(L, -1, &len);
+
+			f.data = memdup0(s, len);
+			f.len = len;
+		} else if (vt == LUA_TTABLE) {
+			lua_getfield(L, -1, "path");   /* k v path */
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				f.src = resolve(dir, lua_tostring(L, -1));
+				lua_pop(L, 1);
+			} else {
+				const char *s;
+				size_t len;
+
+				lua_pop(L, 1);
+				s = text_of(L, lua_gettop(L), recipe, key, &len);
+				if (!s) {
+					free(f.dest);
+					lua_pop(L, 2);
+					goto out;
+				}
+				f.data = memdup0(s, len);
+				f.len = len;
+			}
+		} else {
+			pf_err("%s: recipe key '%s[\"%s\"]': expected a string or a table "
+			       "{ path = ... }, got %s", recipe, key, f.dest,
+			       luaL_typename(L, -1));
+			free(f.dest);
+			lua_pop(L, 2);
+			goto out;
+		}
+		lua_pop(L, 1);                         /* k */
+		grown = realloc(v, (n + 1) * sizeof(*v));
+		if (!grown || (!f.data && !f.src)) {
+			free(f.dest);
+			free(f.data);
+			free(f.src);
+			lua_pop(L, 1);
+			ret = -PF_ENOMEM;
+			goto out;
+		}
+		v = grown;
+		v[n++] = f;
+	}
+	/* Stable order: insertion sort by destination (tables are small). */
+	for (i = 1; i < n; i++) {
+		struct pf_plan_file t = v[i];
+
+		for (j = i; j > 0 && strcmp(v[j - 1].dest, t.dest) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	*out = v;
+	*count = n;
+	return 0;
+out:
+	for (i = 0; i < n; i++) {
+		free(v[i].dest);
+		free(v[i].data);
+		free(v[i].src);
+	}
+	free(v);
+	return ret;
+}
+
+/*
+ * Flatten the table at IDX into ARGS: scalar values as text, nested tables
+ * with dotted keys ("netuse.server"), array items as "key.1".
+ */
+static int flatten(lua_State *L, int idx, const char *prefix, struct pf_args *args)
+{
+	int ret = 0;
+
+	lua_pushnil(L);
+	while (!ret && lua_next(L, idx)) {             /* k v */
+		char *key;
+		const char *val = NULL;
+
+		lua_pushvalue(L, -2);                  /* k v kcopy */
+		if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
+			lua_pop(L, 3);
+			continue;
+		}
+		key = prefix ? pf_asprintf("%s.%s", prefix, lua_tostring(L, -1))
+			     : pf_strdup(lua_tostring(L, -1));
+		lua_pop(L, 1);                         /* k v */
+		if (!key) {
+			lua_pop(L, 2);
+			return -PF_ENOMEM;
+		}
+		switch (lua_type(L, -1)) {
+		case LUA_TBOOLEAN:
+			val = lua_toboolean(L, -1) ? "true" : "false";
+			break;
+		case LUA_TSTRING:
+		case LUA_TNUMBER:
+			val = lua_tostring(L, -1); /* converts the copy on the stack only */
+			break;
+		case LUA_TTABLE:
+			ret = flatten(L, lua_gettop(L), key, args);
+			break;
+		default:
+			break;
+		}
+		if (val)
+			ret = pf_args_set(args, key, val);
+		free(key);
+		lua_pop(L, 1);                         /* k */
+	}
+	if (ret)
+		lua_pop(L, 1);
+	return ret;
+}
+
+/* Read `outputs`: NAME = "path" | { ... }, sorted by NAME. */
+static int read_outputs(lua_State *L, int idx, const char *recipe,
+			struct pf_plan *p)
+{
+	size_t i, j;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {                     /* k v */
+		struct pf_plan_output *grown, o = { 0 };
+		char *owner;
+		int ret = 0;
+
+		if (lua_type(L, -2) != LUA_TSTRING) {
+			pf_err("%s: recipe key 'outputs': keys must be output names, got %s",
+			       recipe, luaL_typename(L, -2));
+			lua_pop(L, 2);
+			return -PF_ERECIPE;
+		}
+		if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TTABLE) {
+			pf_err("%s: recipe key 'outputs.%s': expected string (a path) or "
+			       "table, got %s", recipe, lua_tostring(L, -2),
+			       luaL_typename(L, -1));
+			lua_pop(L, 2);
+			return -PF_ERECIPE;
+		}
+		o.name = pf_strdup(lua_tostring(L, -2));
+		owner = pf_asprintf("%s: outputs.%s", recipe, lua_tostring(L, -2));
+		o.args = pf_args_new(owner);
+		free(owner);
+		if (!o.name || !o.args)
+			ret = -PF_ENOMEM;
+		else if (lua_type(L, -1) == LUA_TSTRING)
+			ret = pf_args_set(o.args, "path", lua_tostring(L, -1));
+		else
+			ret = flatten(L, lua_gettop(L), NULL, o.args);
+		grown = ret ? NULL : realloc(p->outputs, (p->noutputs + 1) * sizeof(*grown));
+		if (!grown) {
+			free(o.name);
+			pf_args_free(o.args);
+			lua_pop(L, 2);
+			return ret ? ret : -PF_ENOMEM;
+		}
+		p->outputs = grown;
+		p->outputs[p->noutputs++] = o;
+		lua_pop(L, 1);                         /* k */
+	}
+	for (i = 1; i < p->noutputs; i++) {
+		struct pf_plan_output t = p->outputs[i];
+
+		for (j = i; j > 0 && strcmp(p->outputs[j - 1].name, t.name) > 0; j--)
+			p->outputs[j] = p->outputs[j - 1];
+		p->outputs[j] = t;
+	}
+	return 0;
+}
+
+/* Read `drivers`: one folder or a list of folders. */
+static int read_drivers(lua_State *L, int idx, const char *recipe,
+			const char *dir, struct pf_plan *p)
+{
+	lua_Integer i, n;
+
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		p->drivers = calloc(1, sizeof(char *));
+		if (!p->drivers || !(p->drivers[0] = resolve(dir, lua_tostring(L, idx))))
+			return -PF_ENOMEM;
+		p->ndrivers = 1;
+		return 0;
+	}
+	n = (lua_Integer)lua_rawlen(L, idx);
+	p->drivers = calloc((size_t)n + 1, sizeof(char *));
+	if (!p->drivers)
+		return -PF_ENOMEM;
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, idx, i);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			pf_err("%s: recipe key 'drivers[%lld]': expected string (a folder), "
+			       "got %s", recipe, (long long)i, luaL_typename(L, -1));
+			lua_pop(L, 1);
+			return -PF_ERECIPE;
+		}
+		p->drivers[p->ndrivers] = resolve(dir, lua_tostring(L, -1));
+		lua_pop(L, 1);
+		if (!p->drivers[p->ndrivers])
+			return -PF_ENOMEM;
+		p->ndrivers++;
+	}
+	return 0;
+}
+
+/* Check every key of the recipe table at IDX against the schema. */
+static int check_types(lua_State *L, int idx, const char *recipe)
+{
+	int ret = 0;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {                     /* k v */
+		size_t i;
+		const char *key;
+
+		if (lua_type(L, -2) != LUA_TSTRING) {
+			lua_pop(L, 1);
+			continue;
+		}
+		key = lua_tostring(L, -2);
+		for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
+			if (!strcmp(schema[i].key, key))
+				break;
+		if (i == sizeof(schema) / sizeof(schema[0])) {
+			pf_warn("%s: unknown recipe key '%s' ignored", recipe, key);
+		} else if (!(type_bit(L, -1) & schema[i].types)) {
+			pf_err("%s: recipe key '%s': expected %s, got %s", recipe, key,
+			       schema[i].expect, luaL_typename(L, -1));
+			ret = -PF_ERECIPE;
+			lua_pop(L, 2);
+			break;
+		}
+		lua_pop(L, 1);                         /* k */
+	}
+	return ret;
+}
+
+/* Copy the string field KEY of table IDX (already type-checked) or NULL. */
+static int opt_string(lua_State *L, int idx, const char *key, char **out)
+{
+	*out = NULL;
+	lua_getfield(L, idx, key);
+	if (!lua_isnil(L, -1)) {
+		*out = pf_strdup(lua_tostring(L, -1));
+		if (!*out) {
+			lua_pop(L, 1);
+			return -PF_ENOMEM;
+		}
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
+		     const char *recipe_dir, struct pf_plan **out)
+{
+	struct pf_plan *p = calloc(1, sizeof(*p));
+	int top = lua_gettop(L);
+	char *s = NULL;
+	int ret = -PF_ENOMEM;
+
+	idx = lua_absindex(L, idx);
+	if (!p)
+		goto out;
+	p->recipe = pf_strdup(recipe);
+	p->recipe_dir = pf_strdup(recipe_dir);
+	if (!p->recipe || !p->recipe_dir)
+		goto out;
+	ret = check_types(L, idx, recipe);
+	if (ret)
+		goto out;
+
+	if ((ret = opt_string(L, idx, "source", &s)))
+		goto out;
+	if (!s) {
+		pf_err("%s: recipe key 'source' is missing: give the Windows media "
+		       "(an ISO file, a folder or a boot.wim)", recipe);
+		ret = -PF_ERECIPE;
+		goto out;
+	}
+	p->source = resolve(recipe_dir, s);
+	free(s);
+	s = NULL;
+	if ((ret = opt_string(L, idx, "source_type", &p->source_type)) ||
+	    (ret = opt_string(L, idx, "arch", &p->arch)) ||
+	    (ret = opt_string(L, idx, "image", &p->image)) ||
+	    (ret = opt_string(L, idx, "overlay", &s)))
+		goto out;
+	if (s) {
+		p->overlay = resolve(recipe_dir, s);
+		free(s);
+		s = NULL;
+	}
+
+	ret = -PF_ERECIPE;
+	lua_getfield(L, idx, "start");
+	if (!lua_isnil(L, -1)) {
+		size_t len;
+		const char *t = text_of(L, lua_gettop(L), recipe, "start", &len);
+
+		if (!t)
+			goto out;
+		p->start = memdup0(t, len);
+		p->start_len = len;
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "unattend");
+	if (!lua_isnil(L, -1)) {
+		size_t len;
+		const char *t = text_of(L, lua_gettop(L), recipe, "unattend", &len);
+
+		if (!t)
+			goto out;
+		p->unattend = memdup0(t, len);
+		p->unattend_len = len;
+	}
+	lua_pop(L, 1);
+
+	lua_getfield(L, idx, "files");
+	if (!lua_isnil(L, -1) &&
+	    (ret = read_file_table(L, lua_gettop(L), recipe, recipe_dir, "files",
+				   &p->files, &p->nfiles)))
+		goto out;
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "media");
+	if (!lua_isnil(L, -1) &&
+	    (ret = read_file_table(L, lua_gettop(L), recipe, recipe_dir, "media",
+				   &p->media, &p->nmedia)))
+		goto out;
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "drivers");
+	if (!lua_isnil(L, -1) &&
+	    (ret = read_drivers(L, lua_gettop(L), recipe, recipe_dir, p)))
+		goto out;
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "outputs");
+	if (!lua_isnil(L, -1) && (ret = read_outputs(L, lua_gettop(L), recipe, p)))
+		goto out;
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "machines");
+	p->has_machines = !lua_isnil(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "keep_setup");
+	p->keep_setup = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "inplace");
+	p->inplace = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+
+	if (!p->source) {
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	*out = p;
+	p = NULL;
+	ret = 0;
+out:
+	lua_settop(L, top);
+	free(s);
+	pf_plan_free(p);
+	return ret;
+}

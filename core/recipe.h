@@ -1,0 +1,59 @@
+/* core/recipe.h - the recipe table turned into a plan of C structs. */
+#ifndef PEFORGE_CORE_RECIPE_H
+#define PEFORGE_CORE_RECIPE_H
+
+#include <stddef.h>
+#include <lua.h>
+#include "args.h"
+
+/* A file placed in the image (`files`) or on the medium (`media`). */
+struct pf_plan_file {
+	char *dest;  /* '/'-separated path inside the image or medium */
+	char *data;  /* text to write, or NULL when SRC is given */
+	size_t len;
+	char *src;   /* host file, absolute, or NULL */
+};
+
+/* One requested output: outputs.NAME = "path" | { ... }. */
+struct pf_plan_output {
+	char *name;
+	struct pf_args *args; /* a plain string value is given as "path" */
+};
+
+struct pf_plan {
+	char *recipe;        /* the recipe file, as given */
+	char *recipe_dir;    /* its folder, absolute */
+	char *source;        /* absolute path of the media */
+	char *source_type;   /* plugin name asked for, or NULL (detect) */
+	char *arch;          /* or NULL (detect) */
+	char *image;         /* "setup", "pe", or a number; NULL = default */
+	char *start;         /* start script text, or NULL */
+	size_t start_len;
+	char *overlay;       /* absolute folder, or NULL */
+	struct pf_plan_file *files;
+	size_t nfiles;
+	struct pf_plan_file *media;
+	size_t nmedia;
+	char **drivers;      /* absolute folders */
+	size_t ndrivers;
+	char *unattend;      /* answer file text, or NULL */
+	size_t unattend_len;
+	int has_machines;
+	int keep_setup;
+	int inplace;
+	struct pf_plan_output *outputs; /* sorted by name */
+	size_t noutputs;
+};
+
+/*
+ * Read the recipe table at stack index IDX of L into a new plan.  Each key
+ * is checked for type; a wrong type is one error line naming the key, the
+ * type expected and the type found; an unknown key is a warning.  Relative
+ * paths are resolved against RECIPE_DIR.  Returns 0 or -PF_ERECIPE/-PF_ENOMEM.
+ * Free with pf_plan_free.
+ */
+int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
+		     const char *recipe_dir, struct pf_plan **out);
+void pf_plan_free(struct pf_plan *p);
+
+#endif

@@ -1,0 +1,427 @@
+/* core/util.c - small string, path and file helpers. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+char *pf_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : s;
+}
+
+char *pf_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *pf_path_join(const char *a, const char *b)
+{
+	size_t la;
+
+	if (!a || !*a || (b && b[0] == '/'))
+		return pf_strdup(b);
+	if (!b || !*b)
+		return pf_strdup(a);
+	la = strlen(a);
+	return pf_asprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}
+
+char *pf_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+int pf_endswith_ci(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+int pf_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int pf_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int pf_mkdir_p(const char *dir)
+{
+	char *copy = strdup(dir);
+	char *p;
+	int ret = -PF_ENOMEM;
+
+	if (!copy)
+		goto out;
+	for (p = copy + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+				pf_err("%s: cannot create folder: %s", copy, strerror(errno));
+				ret = -PF_EIO;
+				goto out;
+			}
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	if (!pf_is_dir(dir)) {
+		pf_err("%s: exists and is not a folder", dir);
+		ret = -PF_EEXIST;
+		goto out;
+	}
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}
+
+int pf_rm_rf(const char *path)
+{
+	struct stat st;
+	DIR *d = NULL;
+	struct dirent *de;
+	int ret = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -PF_EIO;
+	if (S_ISDIR(st.st_mode)) {
+		d = opendir(path);
+		if (!d) {
+			pf_err("%s: cannot open folder: %s", path, strerror(errno));
+			return -PF_EIO;
+		}
+		while ((de = readdir(d))) {
+			char *sub;
+
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			sub = pf_path_join(path, de->d_name);
+			if (!sub) {
+				ret = -PF_ENOMEM;
+				goto out;
+			}
+			ret = pf_rm_rf(sub);
+			free(sub);
+			if (ret)
+				goto out;
+		}
+		if (rmdir(path) != 0) {
+			pf_err("%s: cannot remove folder: %s", path, strerror(errno));
+			ret = -PF_EIO;
+		}
+	} else if (unlink(path) != 0) {
+		pf_err("%s: cannot remove: %s", path, strerror(errno));
+		ret = -PF_EIO;
+	}
+out:
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+int pf_mkdtemp(const char *prefix, char **out)
+{
+	const char *base = getenv("TMPDIR");
+	char *tmpl;
+
+	if (!base || !*base)
+		base = "/tmp";
+	tmpl = pf_asprintf("%s/%s.XXXXXX", base, prefix);
+	if (!tmpl)
+		return -PF_ENOMEM;
+	if (!mkdtemp(tmpl)) {
+		pf_err("%s: cannot create temporary folder: %s", tmpl, strerror(errno));
+		free(tmpl);
+		return -PF_EIO;
+	}
+	*out = tmpl;
+	return 0;
+}
+
+int pf_read_file(const char *path, char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int ret = -PF_EIO;
+
+	if (!f) {
+		pf_err("%s: cannot open: %s", path, strerror(errno));
+		return errno == ENOENT ? -PF_ENOENT : -PF_EIO;
+	}
+	for (;;) {
+		size_t got;
+
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+
+			if (!nb) {
+				ret = -PF_ENOMEM;
+				goto out;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f)) {
+				pf_err("%s: read error: %s", path, strerror(errno));
+				goto out;
+			}
+			break;
+		}
+	}
+	buf[n] = '\0';
+	*data = buf;
+	buf = NULL;
+	if (len)
+		*len = n;
+	ret = 0;
+out:
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+int pf_tmpfile_beside(const char *final, char **tmp, int *fd)
+{
+	char *name = pf_asprintf("%s.tmp-XXXXXX", final);
+	int f;
+
+	if (!name)
+		return -PF_ENOMEM;
+	f = mkstemp(name);
+	if (f < 0) {
+		int e = errno;
+		char *dir = pf_dirname(final);
+
+		pf_err("%s: cannot create a file in %s: %s", final, dir ? dir : "?",
+		       strerror(e));
+		free(dir);
+		free(name);
+		return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+	}
+	(void)fchmod(f, 0644);
+	*tmp = name;
+	*fd = f;
+	return 0;
+}
+
+int pf_commit_tmpfile(int fd, const char *tmp, const char *final)
+{
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		pf_err("%s: cannot flush to disk: %s", final, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		pf_err("%s: write failed: %s", final, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, final) != 0) {
+		pf_err("%s: cannot rename %s into place: %s", final, tmp, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -PF_EIO;
+}
+
+/* Write all LEN bytes of DATA to FD; 0 or -errno. */
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int pf_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = NULL;
+	int fd = -1, ret, e;
+
+	ret = pf_tmpfile_beside(path, &tmp, &fd);
+	if (ret)
+		return ret;
+	e = write_all(fd, data, len);
+	if (e) {
+		pf_err("%s: write failed: %s", path, strerror(-e));
+		close(fd);
+		unlink(tmp);
+		ret = -PF_EIO;
+		goto out;
+	}
+	ret = pf_commit_tmpfile(fd, tmp, path);
+out:
+	free(tmp);
+	return ret;
+}
+
+int pf_copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	int in = -1, out = -1, ret = -PF_EIO;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		pf_err("%s: cannot open: %s", src, strerror(errno));
+		ret = errno == ENOENT ? -PF_ENOENT : -PF_EIO;
+		goto out;
+	}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		pf_err("%s: cannot create: %s", dst, strerror(errno));
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		int e;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			pf_err("%s: read error: %s", src, strerror(errno));
+			goto out;
+		}
+		e = write_all(out, buf, (size_t)n);
+		if (e) {
+			pf_err("%s: write failed: %s", dst, strerror(-e));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0 && ret == 0) {
+		pf_err("%s: write failed: %s", dst, strerror(errno));
+		ret = -PF_EIO;
+	}
+	if (ret && out >= 0)
+		unlink(dst);
+	return ret;
+}
+
+char *pf_abspath(const char *path)
+{
+	char cwd[PATH_MAX];
+	char *joined, *res, *w;
+	const char *r;
+
+	if (path[0] == '/') {
+		joined = strdup(path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		joined = pf_path_join(cwd, path);
+	}
+	if (!joined)
+		return NULL;
+	/* Normalize: collapse "//", drop "." and resolve ".." lexically. */
+	res = malloc(strlen(joined) + 2);
+	if (!res) {
+		free(joined);
+		return NULL;
+	}
+	w = res;
+	r = joined;
+	while (*r) {
+		const char *seg;
+		size_t n;
+
+		while (*r == '/')
+			r++;
+		seg = r;
+		while (*r && *r != '/')
+			r++;
+		n = (size_t)(r - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (w > res && *--w != '/')
+				;
+			continue;
+		}
+		*w++ = '/';
+		memcpy(w, seg, n);
+		w += n;
+	}
+	if (w == res)
+		*w++ = '/';
+	*w = '\0';
+	free(joined);
+	return res;
+}
+
+void pf_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	fputc('"', f);
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20)
+				fprintf(f, "\\u%04x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
+	fputc('"', f);
+}

@@ -1,0 +1,365 @@
+/*
+ * plugins/inject-wim.c - injector plugin "wim": build the run's ONE
+ * customized boot.wim with the wimlib C API.
+ *
+ * The chosen image of the source boot.wim is exported into a new WIM (one
+ * image, boot index 1, the source's compression and chunk size, so wimlib
+ * copies the compressed resources raw), the staged image edits are applied
+ * with wimlib_update_image, and the WIM is written once into the job's
+ * temporary folder.  The source boot.wim is opened read-only and never
+ * written.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <wimlib.h>
+
+#include "peforge/plugin.h"
+
+#define NAME "wim"
+
+struct inj_state {
+	const struct pf_host *host;
+	const char *image;   /* from args; owned by the core */
+	int keep_setup;
+};
+
+/* Context of wimlib's progress callback. */
+struct prog_ctx {
+	const struct pf_host *host;
+	struct pf_job *job;
+};
+
+static int inj_open(const struct pf_host *host, const struct pf_args *args,
+		    void **state)
+{
+	struct inj_state *s;
+	int keep = host->arg_bool(args, "keep_setup", 0);
+	int inplace = host->arg_bool(args, "inplace", 0);
+
+	if (keep < 0 || inplace < 0)
+		return -PF_ERECIPE;
+	if (inplace) {
+		host->log(PF_LOG_ERROR, NAME, "inplace = true is not supported by this "
+			  "version of peforge");
+		return -PF_EUNSUPPORTED;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -PF_ENOMEM;
+	s->host = host;
+	s->image = host->arg_string(args, "image");
+	s->keep_setup = keep;
+	*state = s;
+	/* Windows paths are case-insensitive; later calls keep the first flags. */
+	wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
+	return 0;
+}
+
+static void inj_close(void *state)
+{
+	free(state);
+}
+
+/* Feed wimlib's write progress to the core's progress display. */
+static enum wimlib_progress_status progress_cb(enum wimlib_progress_msg msg,
+					       union wimlib_progress_info *info,
+					       void *ctx)
+{
+	struct prog_ctx *pc = ctx;
+
+	if (msg == WIMLIB_PROGRESS_MSG_WRITE_STREAMS &&
+	    pc->host->progress(pc->job, "writing boot.wim",
+			       info->write_streams.completed_bytes,
+			       info->write_streams.total_bytes) != 0)
+		return WIMLIB_PROGRESS_STATUS_ABORT;
+	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+}
+
+/* Log wimlib error CODE about WHAT and return -PF_EWIM. */
+static int wim_fail(const struct pf_host *h, const char *where, const char *what,
+		    int code)
+{
+	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s", where, what,
+	       wimlib_get_error_string((enum wimlib_error_code)code));
+	return -PF_EWIM;
+}
+
+/*
+ * The image index to customize: "setup" = 2, "pe" = 1, a number; by
+ * default the Setup image (2) when there are two or more, else the only one.
+ */
+static int pick_image(const struct inj_state *s, const char *where, int count,
+		      int *out)
+{
+	const char *img = s->image;
+	long idx;
+	char *end;
+
+	if (!img || !*img)
+		idx = count >= 2 ? 2 : 1;
+	else if (!strcasecmp(img, "setup"))
+		idx = 2;
+	else if (!strcasecmp(img, "pe"))
+		idx = 1;
+	else {
+		errno = 0;
+		idx = strtol(img, &end, 10);
+		if (errno || *end || end == img) {
+			s->host->log(PF_LOG_ERROR, NAME, "image '%s': expected \"setup\", "
+				     "\"pe\" or an image number", img);
+			return -PF_ERECIPE;
+		}
+	}
+	if (idx < 1 || idx > count) {
+		s->host->log(PF_LOG_ERROR, NAME, "%s: image %ld does not exist (the WIM "
+			     "has %d image%s)", where, idx, count, count == 1 ? "" : "s");
+		return -PF_ERECIPE;
+	}
+	*out = (int)idx;
+	return 0;
+}
+
+static int exists_cb(const struct wimlib_dir_entry *d, void *ctx)
+{
+	(void)d;
+	(void)ctx;
+	return 0;
+}
+
+/* 1 when PATH exists in image IMAGE of WIM. */
+static int wim_has(WIMStruct *wim, int image, const char *path)
+{
+	return wimlib_iterate_dir_tree(wim, image, path, 0, exists_cb, NULL) == 0;
+}
+
+/* "/" + PATH, for wimlib's target paths. */
+static char *wim_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *p = malloc(n + 2);
+
+	if (p) {
+		p[0] = '/';
+		memcpy(p + 1, path, n + 1);
+	}
+	return p;
+}
+
+/* Write an ADD_DATA edit's bytes to a new file in the job's tmpdir. */
+static int spill(const struct pf_host *h, struct pf_job *job, size_t i,
+		 const struct pf_edit *e, char **out)
+{
+	char *name = NULL;
+	FILE *f;
+	int n;
+
+	n = asprintf(&name, "%s/inject-%zu", h->job_tmpdir(job), i);
+	if (n < 0)
+		return -PF_ENOMEM;
+	f = fopen(name, "wbx");
+	if (!f || (e->len && fwrite(e->data, 1, e->len, f) != e->len) || fclose(f) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot write: %s", name, strerror(errno));
+		free(name);
+		return -PF_EIO;
+	}
+	*out = name;
+	return 0;
+}
+
+/*
+ * Apply the image edits of the staging to image IMAGE of WIM, in memory
+ * only: one update command per edit (in order, so a later edit wins), plus
+ * the renames that keep Setup from starting by itself on the Setup image.
+ */
+static int apply_edits(struct inj_state *s, struct pf_job *job, WIMStruct *wim,
+		       int image, int is_setup)
+{
+	const struct pf_host *h = s->host;
+	size_t n = h->edit_count(job), i, nc = 0, nfree = 0;
+	struct wimlib_update_command *cmds;
+	char **owned;
+	static const char *const setup_files[] = { "/setup.exe", "/sources/setup.exe" };
+	int ret = 0, w;
+
+	cmds = calloc(n + 2, sizeof(*cmds));
+	owned = calloc(3 * (n + 2), sizeof(*owned));
+	if (!cmds || !owned) {
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	if (is_setup && !s->keep_setup) {
+		for (i = 0; i < 2; i++) {
+			if (!wim_has(wim, image, setup_files[i]))
+				continue;
+			owned[nfree] = malloc(strlen(setup_files[i]) + 6);
+			if (!owned[nfree]) {
+				ret = -PF_ENOMEM;
+				goto out;
+			}
+			sprintf(owned[nfree], "%s.orig", setup_files[i]);
+			cmds[nc].op = WIMLIB_UPDATE_OP_RENAME;
+			cmds[nc].rename.wim_source_path = (char *)setup_files[i];
+			cmds[nc].rename.wim_target_path = owned[nfree++];
+			cmds[nc].rename.rename_flags = 0;
+			nc++;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct pf_edit *e = h->edit_get(job, i);
+		char *target, *src = NULL;
+
+		if (e->target != PF_TARGET_IMAGE)
+			continue;
+		target = wim_path(e->path);
+		if (!target) {
+			ret = -PF_ENOMEM;
+			goto out;
+		}
+		owned[nfree++] = target;
+		switch (e->op) {
+		case PF_EDIT_ADD_DATA:
+			ret = spill(h, job, i, e, &src);
+			if (ret)
+				goto out;
+			owned[nfree++] = src;
+			/* fall through */
+		case PF_EDIT_ADD_FILE:
+		case PF_EDIT_ADD_TREE:
+			cmds[nc].op = WIMLIB_UPDATE_OP_ADD;
+			cmds[nc].add.fs_source_path = src ? src : (char *)e->src;
+			cmds[nc].add.wim_target_path = target;
+			cmds[nc].add.config_file = NULL;
+			cmds[nc].add.add_flags = 0;
+			nc++;
+			break;
+		case PF_EDIT_DELETE:
+			cmds[nc].op = WIMLIB_UPDATE_OP_DELETE;
+			cmds[nc].delete_.wim_path = target;
+			cmds[nc].delete_.delete_flags = WIMLIB_DELETE_FLAG_FORCE |
+							WIMLIB_DELETE_FLAG_RECURSIVE;
+			nc++;
+			break;
+		case PF_EDIT_RENAME:
+			if (!e->dest || !wim_has(wim, image, target))
+				break;
+			src = wim_path(e->dest);
+			if (!src) {
+				ret = -PF_ENOMEM;
+				goto out;
+			}
+			owned[nfree++] = src;
+			cmds[nc].op = WIMLIB_UPDATE_OP_RENAME;
+			cmds[nc].rename.wim_source_path = target;
+			cmds[nc].rename.wim_target_path = src;
+			nc++;
+			break;
+		}
+	}
+	if (nc) {
+		w = wimlib_update_image(wim, image, cmds, nc, 0);
+		if (w) {
+			ret = wim_fail(h, "boot.wim", "cannot apply the staged edits", w);
+			goto out;
+		}
+	}
+	h->log(PF_LOG_DEBUG, NAME, "applied %zu edit(s) to the image", nc);
+out:
+	if (owned)
+		for (i = 0; i < nfree; i++)
+			free(owned[i]);
+	free(owned);
+	free(cmds);
+	return ret;
+}
+
+/* Build the customized boot.wim and record it as the run's WIM. */
+static int inj_run(void *state, struct pf_job *job)
+{
+	struct inj_state *s = state;
+	const struct pf_host *h = s->host;
+	const char *rel = h->job_fact(job, "boot_wim");
+	char *src_path = NULL, *out_path = NULL;
+	WIMStruct *src = NULL, *dst = NULL;
+	struct wimlib_wim_info info;
+	struct prog_ctx pc = { h, job };
+	const char *name;
+	int idx = 0, is_setup, ret, w;
+
+	if (!rel) {
+		h->log(PF_LOG_ERROR, NAME, "the source found no boot.wim");
+		return -PF_EMEDIA;
+	}
+	ret = h->media_local_path(job, rel, &src_path);
+	if (ret)
+		goto out;
+	w = wimlib_open_wim(src_path, WIMLIB_OPEN_FLAG_CHECK_INTEGRITY, &src);
+	if (w) {
+		ret = wim_fail(h, src_path, "cannot open boot.wim", w);
+		goto out;
+	}
+	wimlib_get_wim_info(src, &info);
+	ret = pick_image(s, src_path, info.image_count, &idx);
+	if (ret)
+		goto out;
+	if (info.compression_type == WIMLIB_COMPRESSION_TYPE_LZMS) {
+		h->log(PF_LOG_ERROR, NAME, "%s: LZMS compression: wimboot cannot read it; "
+		       "give a boot.wim compressed with LZX or XPRESS", src_path);
+		ret = -PF_EUNSUPPORTED;
+		goto out;
+	}
+	/* The edits go into the source WIMStruct in memory (never written back:
+	 * the file was opened read-only and wimlib_overwrite is never called),
+	 * then the edited image is exported into the new WIM: an exported image
+	 * shares its metadata and cannot be updated afterwards. */
+	name = wimlib_get_image_name(src, idx);
+	is_setup = (name && strcasestr(name, "setup")) ||
+		   wim_has(src, idx, "/sources/setup.exe");
+	h->log(PF_LOG_INFO, NAME, "customizing image %d \"%s\" of %s", idx,
+	       name ? name : "", rel);
+	ret = apply_edits(s, job, src, idx, is_setup);
+	if (ret)
+		goto out;
+	w = wimlib_create_new_wim((enum wimlib_compression_type)info.compression_type, &dst);
+	if (!w && info.chunk_size)
+		w = wimlib_set_output_chunk_size(dst, info.chunk_size);
+	if (!w)
+		w = wimlib_export_image(src, idx, dst, NULL, NULL, WIMLIB_EXPORT_FLAG_BOOT);
+	if (w) {
+		ret = wim_fail(h, src_path, "cannot export the image", w);
+		goto out;
+	}
+	if (asprintf(&out_path, "%s/boot.wim", h->job_tmpdir(job)) < 0) {
+		out_path = NULL;
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	wimlib_register_progress_function(dst, progress_cb, &pc);
+	w = wimlib_write(dst, out_path, WIMLIB_ALL_IMAGES, 0, 0);
+	if (w) {
+		ret = wim_fail(h, out_path, "cannot write boot.wim", w);
+		goto out;
+	}
+	ret = h->job_set_wim(job, out_path);
+out:
+	wimlib_free(dst);
+	wimlib_free(src);
+	free(src_path);
+	free(out_path);
+	return ret;
+}
+
+PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
+	.abi = PF_PLUGIN_ABI,
+	.kind = PF_INJECTOR,
+	.name = NAME,
+	.summary = "builds the one customized boot.wim (wimlib: export, update, write)",
+	.open = inj_open,
+	.run = inj_run,
+	.close = inj_close,
+	.probe = NULL,
+};

@@ -1,0 +1,129 @@
+/*
+ * plugins/output-wim.c - output plugin "wim": the customized boot.wim
+ * itself (mkwinpeimg's --only-wim).  outputs = { wim = "boot.wim" } or
+ * { wim = { path = "boot.wim" } }.  The file is whole or absent.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "peforge/plugin.h"
+
+#define NAME "wim"
+
+struct out_state {
+	const struct pf_host *host;
+	const char *path;
+};
+
+static int out_open(const struct pf_host *host, const struct pf_args *args,
+		    void **state)
+{
+	struct out_state *s;
+	const char *path = host->arg_string(args, "path");
+
+	if (!path || !*path) {
+		host->log(PF_LOG_ERROR, NAME, "outputs.wim: give a file name "
+			  "(outputs = { wim = \"boot.wim\" })");
+		return -PF_ERECIPE;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -PF_ENOMEM;
+	s->host = host;
+	s->path = path;
+	*state = s;
+	return 0;
+}
+
+static void out_close(void *state)
+{
+	free(state);
+}
+
+/* Copy the run's WIM to a temporary name beside the output, then rename. */
+static int out_run(void *state, struct pf_job *job)
+{
+	struct out_state *s = state;
+	const struct pf_host *h = s->host;
+	const char *wim = h->job_wim(job);
+	char *final = NULL, *tmp = NULL;
+	char buf[1 << 16];
+	struct stat st;
+	uint64_t done = 0;
+	int in = -1, fd = -1, ret;
+
+	if (!wim) {
+		h->log(PF_LOG_ERROR, NAME, "no boot.wim was built in this run");
+		return -PF_EINTERNAL;
+	}
+	ret = h->output_path(job, s->path, &final);
+	if (ret)
+		return ret;
+	in = open(wim, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot open: %s", wim, strerror(errno));
+		ret = -PF_EIO;
+		goto out;
+	}
+	ret = h->output_begin(job, final, &tmp, &fd);
+	if (ret)
+		goto out;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf)), w = 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0) {
+				h->log(PF_LOG_ERROR, NAME, "%s: read error: %s", wim,
+				       strerror(errno));
+				ret = -PF_EIO;
+			}
+			break;
+		}
+		while (w < n) {
+			ssize_t k = write(fd, buf + w, (size_t)(n - w));
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				h->log(PF_LOG_ERROR, NAME, "%s: write failed: %s", final,
+				       strerror(errno));
+				ret = -PF_EIO;
+				break;
+			}
+			w += k;
+		}
+		if (ret)
+			break;
+		done += (uint64_t)n;
+		h->progress(job, "writing wim output", done, (uint64_t)st.st_size);
+	}
+	if (ret) {
+		h->output_abort(job, fd, tmp);
+		goto out;
+	}
+	ret = h->output_commit(job, fd, tmp, final);
+out:
+	if (in >= 0)
+		close(in);
+	free(tmp);
+	free(final);
+	return ret;
+}
+
+PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
+	.abi = PF_PLUGIN_ABI,
+	.kind = PF_OUTPUT,
+	.name = NAME,
+	.summary = "the customized boot.wim as a file (mkwinpeimg --only-wim)",
+	.open = out_open,
+	.run = out_run,
+	.close = out_close,
+	.probe = NULL,
+};
