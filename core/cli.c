@@ -41,7 +41,8 @@ static const char usage_build[] =
 	"  -o, --output OUTDIR   folder for the outputs (created; default: the\n"
 	"                        current folder); relative output paths are\n"
 	"                        resolved against it\n"
-	"  -D key=value          set a recipe key after the recipe ran (dotted keys\n"
+	"  -D, --define key=value\n"
+	"                        set a recipe key after the recipe ran (dotted keys\n"
 	"                        reach into tables: -D outputs.wim=pe.wim); the\n"
 	"                        recipe also sees it as require('peforge').defines.key\n"
 	"\n"
@@ -163,7 +164,9 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				if (!v || !*v)
 					return usage_error("missing folder after", a);
 				cli->outdir = v;
-			} else if (!strncmp(a, "-D", 2) && cli->cmd == PF_CMD_BUILD) {
+			} else if ((!strncmp(a, "-D", 2) || !strncmp(a, "--define", 8)) &&
+				   cli->cmd == PF_CMD_BUILD &&
+				   (a[1] == 'D' || a[8] == '\0' || a[8] == '=')) {
 				const char *v = option_value(argc, argv, &i, "--define");
 				const char *eq = v ? strchr(v, '=') : NULL;
 
