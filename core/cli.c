@@ -15,13 +15,14 @@ static const char usage_main[] =
 	"\n"
 	"Commands:\n"
 	"  build RECIPE.lua [-o OUTDIR] [-D key=value]...   run a recipe\n"
+	"  inspect SOURCE [--json] [-t TYPE]                what the media hold\n"
 	"  plugins [--json]                                 list the loaded plugins\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet     no progress display, errors only\n"
-	"  -v, --verbose   more messages (twice: debug)\n"
+	"  -v, --verbose   debug messages (twice: also wimlib's own messages)\n"
 	"  --version       print the version and exit\n"
 	"  -h, --help      print this help and exit\n"
 	"\n"
@@ -49,6 +50,24 @@ static const char usage_build[] =
 	"Example:\n"
 	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
 
+static const char usage_inspect[] =
+	"Usage: peforge inspect SOURCE [--json] [-t TYPE]\n"
+	"\n"
+	"Read Windows media without mounting or changing them and say what they\n"
+	"hold: the layout, the architecture, each boot file with its size, what is\n"
+	"missing for BIOS or UEFI boot, boot.wim's images (and which one peforge\n"
+	"customizes by default) and the editions of install.wim/.esd/.swm.\n"
+	"\n"
+	"SOURCE is an ISO file, an extracted or mounted media folder, an ADK\n"
+	"copype folder, a WAIK supplement folder or a bare boot.wim.\n"
+	"\n"
+	"  --json            the stable JSON form (docs/inspect.md)\n"
+	"  -t, --type TYPE   use this source plugin (dir, iso, adk, wim) instead of\n"
+	"                    the one chosen from the path\n"
+	"\n"
+	"Example:\n"
+	"  peforge inspect Win11_24H2_English_x64.iso\n";
+
 static const char usage_plugins[] =
 	"Usage: peforge plugins [--json]\n"
 	"\n"
@@ -69,7 +88,8 @@ static const char usage_demo[] =
 static const char usage_help[] =
 	"Usage: peforge help [COMMAND]\n"
 	"\n"
-	"Show the general help, or the help of COMMAND (build, plugins, demo, help).\n";
+	"Show the general help, or the help of COMMAND (build, inspect, plugins,\n"
+	"demo, help).\n";
 
 const char *pf_cli_help(enum pf_cmd cmd)
 {
@@ -77,6 +97,7 @@ const char *pf_cli_help(enum pf_cmd cmd)
 	case PF_CMD_BUILD: return usage_build;
 	case PF_CMD_PLUGINS: return usage_plugins;
 	case PF_CMD_DEMO: return usage_demo;
+	case PF_CMD_INSPECT: return usage_inspect;
 	case PF_CMD_HELP: return usage_help;
 	default: return usage_main;
 	}
@@ -92,6 +113,8 @@ enum pf_cmd pf_cli_command(const char *name)
 		return PF_CMD_DEMO;
 	if (!strcmp(name, "help"))
 		return PF_CMD_HELP;
+	if (!strcmp(name, "inspect"))
+		return PF_CMD_INSPECT;
 	return PF_CMD_NONE;
 }
 
@@ -154,8 +177,17 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 					cli->cmd = PF_CMD_VERSION;
 				else
 					return usage_error("unexpected option", a);
-			} else if (!strcmp(a, "--json") && cli->cmd == PF_CMD_PLUGINS) {
+			} else if (!strcmp(a, "--json") &&
+				   (cli->cmd == PF_CMD_PLUGINS || cli->cmd == PF_CMD_INSPECT)) {
 				cli->json = 1;
+			} else if ((!strncmp(a, "-t", 2) || !strncmp(a, "--type", 6)) &&
+				   cli->cmd == PF_CMD_INSPECT &&
+				   (a[1] == 't' || a[6] == '\0' || a[6] == '=')) {
+				const char *v = option_value(argc, argv, &i, "--type");
+
+				if (!v || !*v)
+					return usage_error("missing plugin name after", a);
+				cli->type = v;
 			} else if ((!strncmp(a, "-o", 2) || !strncmp(a, "--output", 8)) &&
 				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO) &&
 				   (a[1] == 'o' || a[8] == '\0' || a[8] == '=')) {
@@ -195,12 +227,18 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				return usage_error("no help for unknown command", a);
 		} else if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
 			cli->recipe = a;
+		} else if (cli->cmd == PF_CMD_INSPECT && !cli->source) {
+			cli->source = a;
 		} else {
 			return usage_error("unexpected argument", a);
 		}
 	}
 	if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
 		pf_err("build: missing RECIPE.lua (see 'peforge help build')");
+		ret = -PF_EUSAGE;
+	}
+	if (cli->cmd == PF_CMD_INSPECT && !cli->source) {
+		pf_err("inspect: missing SOURCE (see 'peforge help inspect')");
 		ret = -PF_EUSAGE;
 	}
 	return ret;

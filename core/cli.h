@@ -11,6 +11,7 @@ enum pf_cmd {
 	PF_CMD_BUILD,      /* build RECIPE [-o OUTDIR] [-D key=value]... */
 	PF_CMD_PLUGINS,    /* plugins [--json] */
 	PF_CMD_DEMO,       /* demo [-o OUTDIR] */
+	PF_CMD_INSPECT,    /* inspect SOURCE [--json] [-t TYPE] */
 };
 
 struct pf_cli {
@@ -20,6 +21,8 @@ struct pf_cli {
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */
 	const char *recipe;    /* build */
+	const char *source;    /* inspect */
+	const char *type;      /* inspect -t: source plugin name */
 	const char *outdir;    /* -o */
 	const char **defines;  /* -D values "key=value", pointers into argv */
 	size_t ndefines;

@@ -12,4 +12,16 @@
  */
 int pf_demo_make_media(const char *dir);
 
+/* Variants of the stand-in media, for the tests' fixtures. */
+struct pf_demo_opts {
+	const char *arch;       /* "amd64" (default), "x86" or "arm64" */
+	const char *install;    /* NULL (none), "wim", "esd" (LZMS solid), "swm" */
+	const char *install_arch; /* install images' arch (default: arch) */
+	int upper_case;         /* names in upper case: BOOT/BCD, SOURCES/BOOT.WIM */
+	int one_image;          /* boot.wim with only the WinPE image */
+};
+
+/* pf_demo_make_media with variants (OPTS may be NULL). */
+int pf_demo_make_media_opts(const char *dir, const struct pf_demo_opts *opts);
+
 #endif

@@ -22,15 +22,15 @@ int pf_job_new(const char *outdir, struct pf_job **out)
 
 	if (!job)
 		return -PF_ENOMEM;
-	job->outdir = pf_strdup(outdir);
-	if (!job->outdir) {
-		free(job);
-		return -PF_ENOMEM;
-	}
 	ret = pf_mkdtemp("peforge", &job->tmpdir);
 	if (ret) {
 		pf_job_free(job);
 		return ret;
+	}
+	job->outdir = pf_strdup(outdir ? outdir : job->tmpdir);
+	if (!job->outdir) {
+		pf_job_free(job);
+		return -PF_ENOMEM;
 	}
 	*out = job;
 	return 0;

@@ -23,7 +23,8 @@ struct pf_job {
 /* The host function table (static, shared by every job). */
 extern const struct pf_host pf_host_table;
 
-/* A job writing into OUTDIR (absolute, must exist) with a fresh tmpdir. */
+/* A job writing into OUTDIR (absolute, must exist; NULL: a job that writes
+ * no output) with a fresh tmpdir. */
 int pf_job_new(const char *outdir, struct pf_job **out);
 
 /* Free the job: the media, the staging, and the tmpdir with its files. */

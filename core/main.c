@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		pf_log_set_level(PF_LOG_ERROR);
 		pf_progress_set_enabled(0);
 	} else if (cli.verbose) {
-		pf_log_set_level(PF_LOG_INFO + cli.verbose);
+		pf_log_set_level(PF_LOG_DEBUG);
 	}
 	switch (cli.cmd) {
 	case PF_CMD_NONE:
@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 		ret = -PF_EWIM;
 		goto out;
 	}
-	if (pf_log_get_level() >= PF_LOG_DEBUG)
+	if (cli.verbose >= 2)
 		wimlib_set_print_errors(true);
 	ret = pf_env_init(&env);
 	if (!ret)
@@ -178,6 +178,9 @@ int main(int argc, char **argv)
 	}
 	case PF_CMD_DEMO:
 		ret = cmd_demo(&env, reg, cli.outdir);
+		break;
+	case PF_CMD_INSPECT:
+		ret = pf_inspect(reg, cli.source, cli.type, cli.json);
 		break;
 	default:
 		ret = -PF_EINTERNAL;

@@ -14,6 +14,7 @@
 #include "job.h"
 #include "log.h"
 #include "luahost.h"
+#include "media.h"
 #include "pipeline.h"
 #include "recipe.h"
 #include "util.h"
@@ -259,7 +260,9 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 	run->source.own_args = 1;
 	if (!run->source.args ||
 	    pf_args_set(run->source.args, "path", plan->source) ||
-	    (plan->arch && pf_args_set(run->source.args, "arch", plan->arch)))
+	    (plan->arch && pf_args_set(run->source.args, "arch", plan->arch)) ||
+	    (plan->boot_files &&
+	     pf_args_set(run->source.args, "boot_files", plan->boot_files)))
 		return -PF_ENOMEM;
 
 	inj = pf_registry_find(r, PF_INJECTOR, "wim");
@@ -474,6 +477,7 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	     const struct pf_build_opts *o)
 {
 	struct run run;
+	struct pf_media_facts *facts = NULL;
 	char *outdir = NULL;
 	size_t i;
 	int ret;
@@ -501,6 +505,11 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 		ret = -PF_EINTERNAL;
 		goto out;
 	}
+	ret = pf_media_facts_read(run.job, &facts);
+	if (!ret)
+		ret = pf_media_facts_export(run.job, facts);
+	if (ret)
+		goto out;
 	if (run.plan->arch && pf_host_table.job_fact(run.job, "arch") &&
 	    strcmp(run.plan->arch, pf_host_table.job_fact(run.job, "arch")) != 0) {
 		pf_err("%s: arch '%s' asked for, but the media are '%s'", run.plan->recipe,
@@ -532,7 +541,52 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	ret = 0;
 out:
 	pf_progress_end();
+	pf_media_facts_free(facts);
 	run_clear(&run);
 	free(outdir);
+	return ret;
+}
+
+int pf_inspect(struct pf_registry *r, const char *source, const char *type,
+	       int json)
+{
+	struct pf_plan plan;
+	struct opened src;
+	struct pf_job *job = NULL;
+	struct pf_media_facts *facts = NULL;
+	char *abs = pf_abspath(source);
+	int ret;
+
+	memset(&plan, 0, sizeof(plan));
+	memset(&src, 0, sizeof(src));
+	if (!abs)
+		return -PF_ENOMEM;
+	plan.recipe = (char *)"inspect";
+	plan.source = abs;
+	plan.source_type = (char *)type;
+	ret = choose_source(r, &plan, &src.p);
+	if (ret)
+		goto out;
+	src.args = pf_args_new("source");
+	src.own_args = 1;
+	ret = -PF_ENOMEM;
+	if (!src.args || pf_args_set(src.args, "path", abs))
+		goto out;
+	ret = opened_open(&src);
+	if (!ret)
+		ret = pf_job_new(NULL, &job);
+	if (!ret)
+		ret = opened_run(&src, job);
+	if (!ret)
+		ret = pf_media_facts_read(job, &facts);
+	if (ret)
+		goto out;
+	pf_media_facts_print(stdout, facts, abs, src.p->desc->name, json);
+	fflush(stdout);
+out:
+	pf_media_facts_free(facts);
+	pf_job_free(job);
+	opened_close(&src);
+	free(abs);
 	return ret;
 }

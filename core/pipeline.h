@@ -40,6 +40,14 @@ struct pf_build_opts {
 int pf_build(const struct pf_env *env, struct pf_registry *r,
 	     const struct pf_build_opts *o);
 
+/*
+ * `peforge inspect`: open SOURCE with the source plugin named TYPE (NULL:
+ * the best probe), read the media facts and print them (JSON when JSON is
+ * set).  Nothing is written but the run's private temporary folder.
+ */
+int pf_inspect(struct pf_registry *r, const char *source, const char *type,
+	       int json);
+
 /* CRLF line ends for a batch file or INI: every LF not after CR becomes
  * CRLF.  Returns a malloc'd buffer and its length in *OUTLEN. */
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen);

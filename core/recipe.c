@@ -23,6 +23,7 @@ static const struct {
 	{ "description", T_STR, "string" },
 	{ "source", T_STR, "string (a path)" },
 	{ "source_type", T_STR, "string (a source plugin name)" },
+	{ "boot_files", T_STR, "string (a folder)" },
 	{ "arch", T_STR, "string" },
 	{ "image", T_STR | T_NUM, "string or number" },
 	{ "start", T_STR | T_TAB, "string or table with a 'text' field" },
@@ -36,6 +37,16 @@ static const struct {
 	{ "keep_setup", T_BOOL, "boolean" },
 	{ "inplace", T_BOOL, "boolean" },
 };
+
+int pf_recipe_known_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
+		if (!strcmp(schema[i].key, key))
+			return 1;
+	return 0;
+}
 
 /* The type-set bit of the Lua value at IDX. */
 static int type_bit(lua_State *L, int idx)
@@ -59,6 +70,7 @@ void pf_plan_free(struct pf_plan *p)
 	free(p->recipe_dir);
 	free(p->source);
 	free(p->source_type);
+	free(p->boot_files);
 	free(p->arch);
 	free(p->image);
 	free(p->start);
@@ -226,6 +238,17 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 				const char *s;
 				size_t len;
 
+				lua_pop(L, 1);
+				lua_getfield(L, -1, "text");
+				if (lua_type(L, -1) != LUA_TSTRING) {
+					pf_err("%s: recipe key '%s[\"%s\"]': a table entry needs "
+					       "path = \"host file\" or text = \"...\"", recipe,
+					       key, f.dest);
+					lua_pop(L, 1);
+					free(f.dest);
+					lua_pop(L, 2);
+					goto out;
+				}
 				lua_pop(L, 1);
 				s = text_of(L, lua_gettop(L), recipe, key, &len);
 				if (!s) {
@@ -502,6 +525,13 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		goto out;
 	if (s) {
 		p->overlay = resolve(recipe_dir, s);
+		free(s);
+		s = NULL;
+	}
+	if ((ret = opt_string(L, idx, "boot_files", &s)))
+		goto out;
+	if (s) {
+		p->boot_files = resolve(recipe_dir, s);
 		free(s);
 		s = NULL;
 	}

@@ -25,6 +25,7 @@ struct pf_plan {
 	char *recipe_dir;    /* its folder, absolute */
 	char *source;        /* absolute path of the media */
 	char *source_type;   /* plugin name asked for, or NULL (detect) */
+	char *boot_files;    /* absolute folder of boot files, or NULL */
 	char *arch;          /* or NULL (detect) */
 	char *image;         /* "setup", "pe", or a number; NULL = default */
 	char *start;         /* start script text, or NULL */
@@ -55,5 +56,8 @@ struct pf_plan {
 int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		     const char *recipe_dir, struct pf_plan **out);
 void pf_plan_free(struct pf_plan *p);
+
+/* 1 when KEY is a top-level recipe key of the contract. */
+int pf_recipe_known_key(const char *key);
 
 #endif

@@ -1,0 +1,112 @@
+/*
+ * plugins/source-wim.c - source plugin "wim": a bare boot.wim, presented as
+ * media whose sources/boot.wim it is.  The boot files may be given
+ * separately with the recipe key `boot_files` (a folder laid out like
+ * Windows media: bootmgr, boot/, efi/); otherwise they are absent and only
+ * outputs that need none of them (the WIM itself) can be made.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hostfs.h"
+
+#define NAME "wim"
+
+struct wim_state {
+	const struct pf_host *host;
+	char *path;
+	const char *boot_files; /* folder or NULL */
+};
+
+/* A regular file that starts with the WIM magic. */
+static int wim_probe(const struct pf_host *host, const char *path)
+{
+	char magic[8];
+	int fd, yes;
+
+	(void)host;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	yes = read(fd, magic, sizeof(magic)) == (ssize_t)sizeof(magic) &&
+	      !memcmp(magic, "MSWIM\0\0\0", 8);
+	close(fd);
+	return yes ? 60 : 0;
+}
+
+static int wim_open(const struct pf_host *host, const struct pf_args *args,
+		    void **state)
+{
+	struct wim_state *s;
+	const char *path = host->arg_string(args, "path");
+
+	if (!path) {
+		host->log(PF_LOG_ERROR, NAME, "no source path given");
+		return -PF_EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return -PF_ENOMEM;
+	}
+	s->host = host;
+	s->boot_files = host->arg_string(args, "boot_files");
+	*state = s;
+	return 0;
+}
+
+static int wim_run(void *state, struct pf_job *job)
+{
+	struct wim_state *s = state;
+	const struct pf_host *h = s->host;
+	struct stat st;
+	struct hostfs *fs;
+	int ret;
+
+	if (stat(s->path, &st) != 0 || !S_ISREG(st.st_mode) || access(s->path, R_OK)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: not a readable file", s->path);
+		return -PF_EMEDIA;
+	}
+	if (s->boot_files && (stat(s->boot_files, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		h->log(PF_LOG_ERROR, NAME, "boot_files: %s: no such folder", s->boot_files);
+		return -PF_ENOENT;
+	}
+	fs = hostfs_new(h, NAME);
+	if (!fs)
+		return -PF_ENOMEM;
+	ret = hostfs_map(fs, "sources/boot.wim", s->path);
+	if (!ret && s->boot_files)
+		ret = hostfs_map(fs, "", s->boot_files);
+	if (!ret)
+		ret = h->job_set_media(job, &hostfs_ops, fs);
+	if (ret) {
+		hostfs_ops.free(fs);
+		return ret;
+	}
+	return h->job_set_fact(job, "layout", "wim");
+}
+
+static void wim_close(void *state)
+{
+	struct wim_state *s = state;
+
+	if (!s)
+		return;
+	free(s->path);
+	free(s);
+}
+
+PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
+	.abi = PF_PLUGIN_ABI,
+	.kind = PF_SOURCE,
+	.name = NAME,
+	.summary = "a bare boot.wim (boot files from the recipe's boot_files folder, or none)",
+	.open = wim_open,
+	.run = wim_run,
+	.close = wim_close,
+	.probe = wim_probe,
+};
