@@ -10,10 +10,13 @@
 #include "error.h"
 #include "log.h"
 #include "luahost.h"
+#include "recipe.h"
 #include "util.h"
 
 /* Registry key of the -D definitions table. */
 #define DEFINES_KEY "peforge.defines"
+/* Registry key of the list of -D keys in command-line order. */
+#define ORDER_KEY "peforge.defines.order"
 
 struct pf_lua {
 	lua_State *L;
@@ -122,6 +125,8 @@ int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
 	luaL_openlibs(L);
 	lua_newtable(L);                               /* defs */
 	lua_setfield(L, LUA_REGISTRYINDEX, DEFINES_KEY);
+	lua_newtable(L);                               /* order */
+	lua_setfield(L, LUA_REGISTRYINDEX, ORDER_KEY);
 	set_paths(L, scripts_dir, NULL);
 	lua_getglobal(L, "package");                   /* pkg */
 	lua_getfield(L, -1, "preload");                /* pkg preload */
@@ -157,6 +162,14 @@ int pf_lua_define(struct pf_lua *h, const char *key, const char *value)
 	lua_State *L = h->L;
 
 	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* defs */
+	lua_getfield(L, -1, key);                      /* defs old */
+	if (lua_isnil(L, -1)) {
+		lua_getfield(L, LUA_REGISTRYINDEX, ORDER_KEY); /* defs nil order */
+		lua_pushstring(L, key);
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+		lua_pop(L, 1);                         /* defs nil */
+	}
+	lua_pop(L, 1);                                 /* defs */
 	lua_pushstring(L, value);
 	lua_setfield(L, -2, key);
 	lua_pop(L, 1);
@@ -165,8 +178,10 @@ int pf_lua_define(struct pf_lua *h, const char *key, const char *value)
 
 /*
  * Convert the -D text VALUE to the type of the value it replaces (at stack
- * index OLD): booleans from true/false/yes/no/1/0 and numbers from numerals;
- * pushes the converted value.  Returns 0, or -1 when it does not convert.
+ * index OLD) and push it: booleans from true/false/yes/no/1/0; numbers from
+ * numerals (other text stays a string, so a key that takes a string or a
+ * number, like `image`, accepts both).  Returns 0, or -1 when a boolean is
+ * expected and VALUE is not one.
  */
 static int push_converted(lua_State *L, int old, const char *value)
 {
@@ -182,7 +197,7 @@ static int push_converted(lua_State *L, int old, const char *value)
 		return 0;
 	case LUA_TNUMBER:
 		if (!lua_stringtonumber(L, value))
-			return -1;
+			lua_pushstring(L, value);
 		return 0;
 	default:
 		lua_pushstring(L, value);
@@ -191,70 +206,82 @@ static int push_converted(lua_State *L, int old, const char *value)
 }
 
 /*
- * Apply each definition "a.b.c" = v to the table on the stack top: walk (and
- * create) the tables a and a.b, then set c.  Returns 0 or -PF_ERECIPE
- * (logged) when a step is not a table or a value does not convert.
+ * Apply one definition PATH ("a.b.c") = VALUE to the recipe table at index
+ * T: walk (and create) the tables a and a.b, then set c.  A definition whose
+ * first key is neither in the table nor a recipe key is only a variable for
+ * the recipe (pe.defines) and is not applied.  Returns 0 or -PF_ERECIPE
+ * (logged) when a step is not a table or a boolean does not convert.
  */
+static int apply_define(lua_State *L, int t, const char *file, const char *path,
+			const char *value)
+{
+	int top = lua_gettop(L), ret = 0;
+	char *copy = pf_strdup(path), *seg, *dot;
+
+	if (!copy)
+		return -PF_ENOMEM;
+	seg = copy;
+	dot = strchr(seg, '.');
+	if (dot)
+		*dot = '\0';
+	lua_getfield(L, t, seg);
+	if (lua_isnil(L, -1) && !pf_recipe_known_key(seg)) {
+		pf_debug("%s: -D %s: not a recipe key, left to the recipe", file, path);
+		goto out;
+	}
+	lua_settop(L, top);
+	if (dot)
+		*dot = '.';
+	lua_pushvalue(L, t);                           /* cur */
+	while ((dot = strchr(seg, '.'))) {
+		*dot = '\0';
+		lua_getfield(L, -1, seg);              /* cur next */
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+			lua_pushvalue(L, -1);
+			lua_setfield(L, -3, seg);
+		} else if (!lua_istable(L, -1)) {
+			pf_err("%s: -D %s: recipe key '%s' is a %s, not a table", file,
+			       path, seg, luaL_typename(L, -1));
+			ret = -PF_ERECIPE;
+			goto out;
+		}
+		lua_remove(L, -2);                     /* next */
+		seg = dot + 1;
+	}
+	lua_getfield(L, -1, seg);                      /* cur old */
+	if (push_converted(L, -1, value) != 0) {
+		pf_err("%s: -D %s=%s: recipe key '%s' expects a %s", file, path, value,
+		       seg, luaL_typename(L, -1));
+		ret = -PF_ERECIPE;
+		goto out;
+	}                                              /* cur old new */
+	lua_setfield(L, -3, seg);
+out:
+	lua_settop(L, top);
+	free(copy);
+	return ret;
+}
+
+/* Apply every -D definition, in command-line order, to the table on top. */
 static int apply_defines(struct pf_lua *h, const char *file)
 {
 	lua_State *L = h->L;
-	int t = lua_gettop(L);
-	int ret = 0;
+	int t = lua_gettop(L), ret = 0;
+	lua_Integer i, n;
 
-	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* t defs */
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {                      /* t defs k v */
-		char *path = pf_strdup(lua_tostring(L, -2));
-		const char *value = lua_tostring(L, -1);
-		char *seg, *dot;
-		int base = lua_gettop(L);
-
-		if (!path) {
-			ret = -PF_ENOMEM;
-			lua_settop(L, t);
-			goto out;
-		}
-		lua_pushvalue(L, t);                   /* ... cur */
-		seg = path;
-		while ((dot = strchr(seg, '.'))) {
-			*dot = '\0';
-			lua_getfield(L, -1, seg);      /* ... cur next */
-			if (lua_isnil(L, -1)) {
-				lua_pop(L, 1);
-				lua_newtable(L);
-				lua_pushvalue(L, -1);
-				lua_setfield(L, -3, seg);
-			} else if (!lua_istable(L, -1)) {
-				pf_err("%s: -D %s: recipe key '%s' is a %s, not a table",
-				       file, lua_tostring(L, base - 1), seg,
-				       luaL_typename(L, -1));
-				ret = -PF_ERECIPE;
-			}
-			lua_remove(L, -2);             /* ... next */
-			if (ret)
-				break;
-			seg = dot + 1;
-		}
-		if (!ret) {
-			lua_getfield(L, -1, seg);      /* ... cur old */
-			if (push_converted(L, -1, value) != 0) {
-				pf_err("%s: -D %s=%s: recipe key '%s' expects a %s",
-				       file, lua_tostring(L, base - 1), value, seg,
-				       luaL_typename(L, -1));
-				ret = -PF_ERECIPE;
-			} else {                       /* ... cur old new */
-				lua_setfield(L, -3, seg);
-			}
-		}
-		free(path);
-		lua_settop(L, base - 1);               /* t defs k */
-		if (ret) {
-			lua_settop(L, t);
-			goto out;
-		}
+	lua_getfield(L, LUA_REGISTRYINDEX, ORDER_KEY);   /* t order */
+	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* t order defs */
+	n = (lua_Integer)lua_rawlen(L, t + 1);
+	for (i = 1; i <= n && !ret; i++) {
+		lua_rawgeti(L, t + 1, i);              /* t order defs k */
+		lua_pushvalue(L, -1);
+		lua_gettable(L, t + 2);                /* t order defs k v */
+		ret = apply_define(L, t, file, lua_tostring(L, -2), lua_tostring(L, -1));
+		lua_pop(L, 2);
 	}
-	lua_pop(L, 1);                                 /* t */
-out:
+	lua_settop(L, t);
 	return ret;
 }
 

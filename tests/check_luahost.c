@@ -160,23 +160,29 @@ START_TEST(test_lua_sandboxed_paths)
 }
 END_TEST
 
-/* -D definitions replace keys (dotted into tables, created when missing),
- * convert to the type they replace, and are visible as pe.defines. */
+/* -D definitions replace recipe keys (dotted into tables, created when
+ * missing), convert to the type they replace, apply in command-line order,
+ * and are all visible as pe.defines; a key that is neither a recipe key nor
+ * in the table is only a variable for the recipe. */
 START_TEST(test_lua_defines_applied)
 {
 	lua_State *L = pf_lua_state(lua);
-	char *err;
+	char *err, *err2;
 
 	pf_lua_define(lua, "source", "/other/media");
 	pf_lua_define(lua, "outputs.wim", "x.wim");
 	pf_lua_define(lua, "keep_setup", "true");
-	pf_lua_define(lua, "image", "1");
+	pf_lua_define(lua, "image", "pe");
 	pf_lua_define(lua, "new.deep", "v");
+	pf_lua_define(lua, "media.a", "y");      /* replaced by the next one */
+	pf_lua_define(lua, "media", "x");
 	ck_assert_int_eq(run("d.lua",
 			     "local pe = require 'peforge'\n"
 			     "return { source = 'media', keep_setup = false, image = 2,\n"
-			     "  outputs = { wim = 'boot.wim' }, seen = pe.defines.source }\n",
+			     "  outputs = { wim = 'boot.wim' }, seen = pe.defines.source,\n"
+			     "  var = pe.defines['new.deep'] }\n",
 			     &err), 0);
+	ck_assert_str_eq(err, "");
 	lua_getfield(L, -1, "source");
 	ck_assert_str_eq(lua_tostring(L, -1), "/other/media");
 	lua_getfield(L, -2, "seen");
@@ -184,15 +190,26 @@ START_TEST(test_lua_defines_applied)
 	lua_getfield(L, -3, "keep_setup");
 	ck_assert_int_eq(lua_type(L, -1), LUA_TBOOLEAN);
 	ck_assert(lua_toboolean(L, -1));
-	lua_getfield(L, -4, "image");
-	ck_assert_int_eq(lua_type(L, -1), LUA_TNUMBER);
-	ck_assert_int_eq(lua_tointeger(L, -1), 1);
+	lua_getfield(L, -4, "image");      /* a number replaced by a string */
+	ck_assert_str_eq(lua_tostring(L, -1), "pe");
 	lua_getfield(L, -5, "outputs");
 	lua_getfield(L, -1, "wim");
 	ck_assert_str_eq(lua_tostring(L, -1), "x.wim");
 	lua_getfield(L, -7, "new");
-	lua_getfield(L, -1, "deep");
+	ck_assert(lua_isnil(L, -1));
+	lua_getfield(L, -8, "var");
 	ck_assert_str_eq(lua_tostring(L, -1), "v");
+	lua_getfield(L, -9, "media");
+	ck_assert_str_eq(lua_tostring(L, -1), "x");
+	lua_settop(L, 0);
+	pf_lua_free(lua);
+	lua = NULL;
+	ck_assert_int_eq(pf_lua_new("/nonexistent", &lua), 0);
+	pf_lua_define(lua, "image", "3");
+	ck_assert_int_eq(run("n.lua", "return { image = 2 }\n", &err2), 0);
+	lua_getfield(pf_lua_state(lua), -1, "image");  /* a numeral stays a number */
+	ck_assert_int_eq(lua_type(pf_lua_state(lua), -1), LUA_TNUMBER);
+	free(err2);
 	free(err);
 }
 END_TEST

@@ -243,7 +243,9 @@ struct pf_host {
  *        allocate state; called once per run, before any plugin runs, so a
  *        bad argument fails before any work is done.  Required.
  * run:   do the work on JOB.  Required.
- * close: free the state (called with whatever open stored, even NULL).
+ * close: free the state; called once at the end of the run for every
+ *        plugin whose open succeeded (with what open stored, maybe NULL).
+ *        When open fails it must free what it allocated itself.
  * probe: sources only (NULL for others): how well the plugin reads PATH,
  *        0 = not at all, higher wins; must not log errors.
  */
