@@ -32,8 +32,15 @@ int pf_env_init(struct pf_env *env)
 		exe[n] = '\0';
 		exedir = pf_dirname(exe);
 	}
-	if (exedir && !strcmp(exedir, PF_ABS_BUILDDIR))
-		env->uninstalled = 1;
+	if (exedir) {
+		/* compare real paths: the build folder may be reached by a symlink */
+		char *real_build = realpath(PF_ABS_BUILDDIR, NULL);
+		char *real_exe = realpath(exedir, NULL);
+
+		env->uninstalled = real_build && real_exe && !strcmp(real_build, real_exe);
+		free(real_build);
+		free(real_exe);
+	}
 	free(exedir);
 	if (env->uninstalled) {
 		env->plugin_dir = pf_strdup(PF_ABS_BUILDDIR "/plugins/.libs");
@@ -425,6 +432,24 @@ static int stage_plan(struct pf_job *job, const struct pf_plan *plan)
 	return ret;
 }
 
+/*
+ * Warn when the recipe puts files on the boot medium (`media`, `unattend`)
+ * but every output of the run is a bare WIM, which has no medium.
+ */
+static void warn_unused_medium(const struct run *run)
+{
+	size_t i;
+
+	if (!run->plan->nmedia && !run->plan->unattend)
+		return;
+	for (i = 0; i < run->noutputs; i++)
+		if (strcmp(run->outputs[i].p->desc->name, "wim") != 0)
+			return;
+	pf_warn("%s: 'media' and 'unattend' place files on a boot medium, but the "
+		"only output is a bare boot.wim: they are not written anywhere",
+		run->plan->recipe);
+}
+
 /* Load the recipe (with -D definitions) into run->plan. */
 static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 		       struct run *run)
@@ -520,6 +545,7 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	ret = stage_plan(run.job, run.plan);
 	if (ret)
 		goto out;
+	warn_unused_medium(&run);
 	for (i = 0; i < run.ndrivers; i++) {
 		ret = opened_run(&run.drivers[i], run.job);
 		if (ret)

@@ -146,6 +146,8 @@ START_TEST(test_pipeline_builds_wim)
 		"            ['WINDOWS\\\\b.txt'] = { path = 'host.txt' } },\n"
 		"  unattend = '<unattend/>',\n"
 		"  outputs = { wim = 'boot.wim' } }\n", &err), 0);
+	/* unattend goes to a boot medium, and a bare WIM has none: said so */
+	ck_assert_ptr_nonnull(strstr(err, "'media' and 'unattend' place files on a boot medium"));
 	after = source_bytes(&alen);
 	ck_assert_uint_eq(blen, alen);
 	ck_assert_int_eq(memcmp(before, after, blen), 0);
