@@ -93,14 +93,15 @@ static const char *arch_num(const char *arch)
 /* Build boot.wim at PATH from the trees PE and SETUP (SETUP NULL: one
  * image), for ARCH. */
 static int make_boot_wim(const char *path, const char *pe, const char *setup,
-			 const char *arch)
+			 const char *arch, int lzms)
 {
 	WIMStruct *wim = NULL;
 	struct wimlib_wim_info info;
 	char name[64];
 	int w, ret = 0, n = setup ? 2 : 1;
 
-	w = wimlib_create_new_wim(WIMLIB_COMPRESSION_TYPE_LZX, &wim);
+	w = wimlib_create_new_wim(lzms ? WIMLIB_COMPRESSION_TYPE_LZMS :
+				  WIMLIB_COMPRESSION_TYPE_LZX, &wim);
 	if (w)
 		return wim_error("cannot create WIM", path, w);
 	snprintf(name, sizeof(name), "Microsoft Windows PE (%s)", arch);
@@ -125,7 +126,8 @@ static int make_boot_wim(const char *path, const char *pe, const char *setup,
 		w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	}
 	if (!w)
-		w = wimlib_write(wim, path, WIMLIB_ALL_IMAGES, 0, 0);
+		w = wimlib_write(wim, path, WIMLIB_ALL_IMAGES,
+				 lzms ? WIMLIB_WRITE_FLAG_SOLID : 0, 0);
 	if (w)
 		ret = wim_error("cannot write WIM", path, w);
 out:
@@ -252,7 +254,8 @@ int pf_demo_make_media_opts(const char *dir, const struct pf_demo_opts *opts)
 	if ((ret = write_standin(setup, "setup.exe")) ||
 	    (ret = write_standin(setup, "sources/setup.exe")))
 		goto out;
-	ret = make_boot_wim(wimpath, pe, opts->one_image ? NULL : setup, arch);
+	ret = make_boot_wim(wimpath, pe, opts->one_image ? NULL : setup, arch,
+			    opts->boot_lzms);
 	if (!ret && opts->install) {
 		/* incompressible data, so a split install.swm has several parts */
 		char *blob = pf_path_join(pe, "Windows/System32/data.bin");

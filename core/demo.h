@@ -19,6 +19,7 @@ struct pf_demo_opts {
 	const char *install_arch; /* install images' arch (default: arch) */
 	int upper_case;         /* names in upper case: BOOT/BCD, SOURCES/BOOT.WIM */
 	int one_image;          /* boot.wim with only the WinPE image */
+	int boot_lzms;          /* boot.wim compressed with LZMS (solid) */
 };
 
 /* pf_demo_make_media with variants (OPTS may be NULL). */

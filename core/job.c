@@ -22,7 +22,10 @@ int pf_job_new(const char *outdir, struct pf_job **out)
 
 	if (!job)
 		return -PF_ENOMEM;
-	ret = pf_mkdtemp("peforge", &job->tmpdir);
+	/* Beside the outputs, so the run's boot.wim can be hard-linked to its
+	 * final place instead of copied; in $TMPDIR for a run without outputs. */
+	ret = outdir ? pf_mkdtemp_in(outdir, ".peforge-tmp", &job->tmpdir)
+		     : pf_mkdtemp("peforge", &job->tmpdir);
 	if (ret) {
 		pf_job_free(job);
 		return ret;

@@ -24,7 +24,7 @@ struct pf_job {
 extern const struct pf_host pf_host_table;
 
 /* A job writing into OUTDIR (absolute, must exist; NULL: a job that writes
- * no output) with a fresh tmpdir. */
+ * no output) with a fresh tmpdir (inside OUTDIR, or in $TMPDIR). */
 int pf_job_new(const char *outdir, struct pf_job **out);
 
 /* Free the job: the media, the staging, and the tmpdir with its files. */

@@ -178,14 +178,15 @@ int pf_lua_define(struct pf_lua *h, const char *key, const char *value)
 
 /*
  * Convert the -D text VALUE to the type of the value it replaces (at stack
- * index OLD) and push it: booleans from true/false/yes/no/1/0; numbers from
- * numerals (other text stays a string, so a key that takes a string or a
- * number, like `image`, accepts both).  Returns 0, or -1 when a boolean is
- * expected and VALUE is not one.
+ * index OLD; for a top-level key the recipe leaves unset, the type the key
+ * takes, when that is boolean: AS_BOOL) and push it: booleans from
+ * true/false/yes/no/1/0; numbers from numerals (other text stays a string,
+ * so a key that takes a string or a number, like `image`, accepts both).
+ * Returns 0, or -1 when a boolean is expected and VALUE is not one.
  */
-static int push_converted(lua_State *L, int old, const char *value)
+static int push_converted(lua_State *L, int old, const char *value, int as_bool)
 {
-	switch (lua_type(L, old)) {
+	switch (as_bool && lua_isnil(L, old) ? LUA_TBOOLEAN : lua_type(L, old)) {
 	case LUA_TBOOLEAN:
 		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
 			lua_pushboolean(L, 1);
@@ -251,9 +252,9 @@ static int apply_define(lua_State *L, int t, const char *file, const char *path,
 		seg = dot + 1;
 	}
 	lua_getfield(L, -1, seg);                      /* cur old */
-	if (push_converted(L, -1, value) != 0) {
-		pf_err("%s: -D %s=%s: recipe key '%s' expects a %s", file, path, value,
-		       seg, luaL_typename(L, -1));
+	if (push_converted(L, -1, value, seg == copy && pf_recipe_key_is_bool(seg)) != 0) {
+		pf_err("%s: -D %s=%s: recipe key '%s' expects a boolean (true or false)",
+		       file, path, value, seg);
 		ret = -PF_ERECIPE;
 		goto out;
 	}                                              /* cur old new */

@@ -15,6 +15,11 @@
 #include "media.h"
 #include "util.h"
 
+/* Level of the messages about a WIM that cannot be read: errors, but
+ * warnings while reading an install image the run does not need. */
+static int wim_msg_level = PF_LOG_ERROR;
+#define wim_msg(...) pf_log(wim_msg_level, NULL, __VA_ARGS__)
+
 /* The boot files looked for, in report order. */
 static const struct {
 	const char *path;
@@ -123,7 +128,7 @@ static int copy_range(struct pf_job *job, const char *path, int fd, uint64_t off
 		if (ret)
 			return ret;
 		if (got != want) {
-			pf_err("%s: the WIM is truncated (a resource at offset %llu ends "
+			wim_msg("%s: the WIM is truncated (a resource at offset %llu ends "
 			       "past the end of the file)", path, (unsigned long long)off);
 			return -PF_EMEDIA;
 		}
@@ -186,7 +191,7 @@ static int wim_file_for(struct pf_job *job, const char *path, uint64_t size,
 	if (ret)
 		return ret;
 	if (got < sizeof(hdr) || memcmp(hdr, "MSWIM\0\0\0", 8) != 0) {
-		pf_err("%s: not a WIM file (no WIM header)", path);
+		wim_msg("%s: not a WIM file (no WIM header)", path);
 		return -PF_EMEDIA;
 	}
 	flat = strdup(path);
@@ -213,7 +218,7 @@ static int wim_file_for(struct pf_job *job, const char *path, uint64_t size,
 		uint64_t roff = le64(r + 8);
 
 		if (roff > size || rsize > size - roff) {
-			pf_err("%s: the WIM is truncated or corrupt (%s at %llu+%llu, file "
+			wim_msg("%s: the WIM is truncated or corrupt (%s at %llu+%llu, file "
 			       "has %llu bytes)", path, i ? "XML data" : "blob table",
 			       (unsigned long long)roff, (unsigned long long)rsize,
 			       (unsigned long long)size);
@@ -275,7 +280,7 @@ static int read_wim(struct pf_job *job, const char *path, uint64_t size,
 		return ret;
 	code = wimlib_open_wim(file, 0, &wim);
 	if (code) {
-		pf_err("%s: not a usable WIM: %s", path,
+		wim_msg("%s: not a usable WIM: %s", path,
 		       wimlib_get_error_string((enum wimlib_error_code)code));
 		ret = -PF_EMEDIA;
 		goto out;
@@ -335,7 +340,7 @@ static int push_str(char ***v, size_t *n, const char *s)
 }
 
 /* Find the install image: install.wim, install.esd or install.swm (+ parts). */
-static int read_install(struct pf_job *job, struct pf_media_facts *f)
+static int read_install_image(struct pf_job *job, struct pf_media_facts *f)
 {
 	static const char *const kinds[] = { "wim", "esd", "swm" };
 	struct pf_stat st;
@@ -375,6 +380,26 @@ static int read_install(struct pf_job *job, struct pf_media_facts *f)
 }
 
 /*
+ * Read the install image; when OPTIONAL, a broken one is a warning and is
+ * left out of the facts instead of failing the run.
+ */
+static int read_install(struct pf_job *job, struct pf_media_facts *f, int optional)
+{
+	int ret;
+
+	wim_msg_level = optional ? PF_LOG_WARN : PF_LOG_ERROR;
+	ret = read_install_image(job, f);
+	wim_msg_level = PF_LOG_ERROR;
+	if (ret && optional && ret != -PF_ENOMEM) {
+		pf_warn("%s: left aside: this run does not use the install image",
+			f->install.path ? f->install.path : "sources/install.*");
+		wiminfo_clear(&f->install);
+		ret = 0;
+	}
+	return ret;
+}
+
+/*
  * Check that everything on the media is for one architecture: the boot.wim
  * images, the install editions and the UEFI loader.  The media's arch is
  * boot.wim's.  One error line names the two that differ.
@@ -382,22 +407,21 @@ static int read_install(struct pf_job *job, struct pf_media_facts *f)
 static int check_arch(struct pf_media_facts *f)
 {
 	const char *arch = NULL, *where = NULL;
-	char what[96];
+	int first = 0;
 	size_t i;
 
 	for (i = 0; i < f->boot_wim.nimages; i++) {
 		const char *a = f->boot_wim.images[i].arch;
 
-		snprintf(what, sizeof(what), "%s image %d", f->boot_wim.path,
-			 f->boot_wim.images[i].index);
 		if (!a)
 			continue;
 		if (!arch) {
 			arch = a;
 			where = f->boot_wim.path;
+			first = f->boot_wim.images[i].index;
 		} else if (strcmp(a, arch)) {
-			pf_err("mixed architectures: %s is %s but %s image 1 is %s", what, a,
-			       f->boot_wim.path, arch);
+			pf_err("mixed architectures: %s image %d is %s but image %d is %s",
+			       f->boot_wim.path, f->boot_wim.images[i].index, a, first, arch);
 			return -PF_EMEDIA;
 		}
 	}
@@ -483,7 +507,7 @@ static int check_boot_files(struct pf_job *job, struct pf_media_facts *f)
 	return 0;
 }
 
-int pf_media_facts_read(struct pf_job *job, struct pf_media_facts **out)
+int pf_media_facts_read(struct pf_job *job, int flags, struct pf_media_facts **out)
 {
 	struct pf_media_facts *f = calloc(1, sizeof(*f));
 	const char *layout = pf_host_table.job_fact(job, "layout");
@@ -515,7 +539,7 @@ int pf_media_facts_read(struct pf_job *job, struct pf_media_facts **out)
 		goto out;
 	}
 	f->default_image = f->boot_wim.nimages >= 2 ? 2 : 1;
-	ret = read_install(job, f);
+	ret = read_install(job, f, flags & PF_FACTS_INSTALL_OPTIONAL);
 	if (!ret)
 		ret = check_arch(f);
 	if (!ret)

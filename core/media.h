@@ -61,7 +61,11 @@ struct pf_media_facts {
  * or UEFI.  Fails with one error line for media without boot.wim, a corrupt
  * boot.wim or mixed architectures.  Free with pf_media_facts_free.
  */
-int pf_media_facts_read(struct pf_job *job, struct pf_media_facts **out);
+int pf_media_facts_read(struct pf_job *job, int flags, struct pf_media_facts **out);
+
+/* pf_media_facts_read flags: a broken install image is only a warning (a
+ * build does not use it; inspect reports it). */
+#define PF_FACTS_INSTALL_OPTIONAL 1
 void pf_media_facts_free(struct pf_media_facts *f);
 
 /* Record the facts plugins use as job facts: arch, boot_wim,

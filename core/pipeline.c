@@ -1,6 +1,7 @@
 /* core/pipeline.c - where things are, and running a recipe end to end. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -209,8 +210,12 @@ static int choose_source(const struct pf_registry *r, const struct pf_plan *plan
 		best = pf_registry_find(r, PF_SOURCE, plan->source_type);
 		if (!best) {
 			names = names_of_kind(r, PF_SOURCE);
-			pf_err("%s: source_type '%s': no such source plugin (loaded: %s)",
-			       plan->recipe, plan->source_type, names ? names : "?");
+			if (plan->recipe)
+				pf_err("%s: source_type '%s': no such source plugin (loaded: %s)",
+				       plan->recipe, plan->source_type, names ? names : "?");
+			else
+				pf_err("-t %s: no such source plugin (loaded: %s)",
+				       plan->source_type, names ? names : "?");
 			free(names);
 			return -PF_EPLUGIN;
 		}
@@ -305,6 +310,9 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 		run->drivers[0].own_args = 1;
 		if (!run->drivers[0].args)
 			return -PF_ENOMEM;
+		if (plan->drivers_dest &&
+		    pf_args_set(run->drivers[0].args, "dest", plan->drivers_dest))
+			return -PF_ENOMEM;
 		for (i = 0; i < plan->ndrivers; i++) {
 			char key[32];
 
@@ -387,6 +395,50 @@ static int stage_files(struct pf_job *job, const struct pf_plan *plan,
 }
 
 /*
+ * Check that no symlink under DIR (the overlay, whose real path is ROOT)
+ * points outside ROOT: the image must not pick up files from elsewhere on
+ * the host.  Returns 0, or -PF_ERECIPE with one error line naming the link.
+ */
+static int check_overlay_links(const char *recipe, const char *root, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d) {
+		pf_err("%s: overlay: %s: cannot read folder: %s", recipe, dir, strerror(errno));
+		return -PF_EIO;
+	}
+	while (!ret && (de = readdir(d))) {
+		char *sub, *real;
+		struct stat st;
+		size_t n = strlen(root);
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		sub = pf_path_join(dir, de->d_name);
+		if (!sub) {
+			ret = -PF_ENOMEM;
+			break;
+		}
+		if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
+			real = realpath(sub, NULL);
+			if (!real || strncmp(real, root, n) || (real[n] && real[n] != '/')) {
+				pf_err("%s: overlay: %s is a symlink pointing outside the overlay "
+				       "(%s)", recipe, sub, real ? real : "a missing target");
+				ret = -PF_ERECIPE;
+			}
+			free(real);
+		} else if (S_ISDIR(st.st_mode)) {
+			ret = check_overlay_links(recipe, root, sub);
+		}
+		free(sub);
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
  * Turn the plan into staging edits: the start script as X:\start.cmd with
  * CRLF ends and a winpeshl.ini that launches it (as mkwinpeimg does), the
  * overlay, `files`, `media` and the answer file at the medium's root.
@@ -413,10 +465,19 @@ static int stage_plan(struct pf_job *job, const struct pf_plan *plan)
 			return ret;
 	}
 	if (plan->overlay) {
+		char *root;
+
 		if (!pf_is_dir(plan->overlay)) {
 			pf_err("%s: overlay: %s: no such folder", plan->recipe, plan->overlay);
 			return -PF_ENOENT;
 		}
+		root = realpath(plan->overlay, NULL);
+		if (!root)
+			return -PF_ENOMEM;
+		ret = check_overlay_links(plan->recipe, root, plan->overlay);
+		free(root);
+		if (ret)
+			return ret;
 		ret = stage(job, PF_EDIT_ADD_TREE, PF_TARGET_IMAGE, "", plan->overlay,
 			    NULL, 0, "overlay");
 		if (ret)
@@ -530,11 +591,14 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 		ret = -PF_EINTERNAL;
 		goto out;
 	}
-	ret = pf_media_facts_read(run.job, &facts);
+	ret = pf_media_facts_read(run.job, PF_FACTS_INSTALL_OPTIONAL, &facts);
 	if (!ret)
 		ret = pf_media_facts_export(run.job, facts);
 	if (ret)
 		goto out;
+	if (run.plan->boot_files && strcmp(facts->layout, "wim") != 0)
+		pf_warn("%s: boot_files is only used with a bare boot.wim source; the %s "
+			"media have their own boot files", run.plan->recipe, facts->layout);
 	if (run.plan->arch && pf_host_table.job_fact(run.job, "arch") &&
 	    strcmp(run.plan->arch, pf_host_table.job_fact(run.job, "arch")) != 0) {
 		pf_err("%s: arch '%s' asked for, but the media are '%s'", run.plan->recipe,
@@ -587,7 +651,7 @@ int pf_inspect(struct pf_registry *r, const char *source, const char *type,
 	memset(&src, 0, sizeof(src));
 	if (!abs)
 		return -PF_ENOMEM;
-	plan.recipe = (char *)"inspect";
+	plan.recipe = NULL; /* messages speak of -t, not of a recipe key */
 	plan.source = abs;
 	plan.source_type = (char *)type;
 	ret = choose_source(r, &plan, &src.p);
@@ -604,7 +668,7 @@ int pf_inspect(struct pf_registry *r, const char *source, const char *type,
 	if (!ret)
 		ret = opened_run(&src, job);
 	if (!ret)
-		ret = pf_media_facts_read(job, &facts);
+		ret = pf_media_facts_read(job, 0, &facts);
 	if (ret)
 		goto out;
 	pf_media_facts_print(stdout, facts, abs, src.p->desc->name, json);

@@ -40,11 +40,22 @@ static const struct {
 
 int pf_recipe_known_key(const char *key)
 {
+	return pf_recipe_key_types(key) != 0;
+}
+
+int pf_recipe_key_is_bool(const char *key)
+{
+	return pf_recipe_key_types(key) == T_BOOL;
+}
+
+/* The type bits (T_*) recipe KEY accepts; 0 for an unknown key. */
+int pf_recipe_key_types(const char *key)
+{
 	size_t i;
 
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++)
 		if (!strcmp(schema[i].key, key))
-			return 1;
+			return schema[i].types;
 	return 0;
 }
 
@@ -90,6 +101,7 @@ void pf_plan_free(struct pf_plan *p)
 	for (i = 0; i < p->ndrivers; i++)
 		free(p->drivers[i]);
 	free(p->drivers);
+	free(p->drivers_dest);
 	free(p->unattend);
 	for (i = 0; i < p->noutputs; i++) {
 		free(p->outputs[i].name);
@@ -419,6 +431,21 @@ static int read_drivers(lua_State *L, int idx, const char *recipe,
 		p->ndrivers = 1;
 		return 0;
 	}
+	lua_getfield(L, idx, "dest");
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			pf_err("%s: recipe key 'drivers.dest': expected string (a folder in "
+			       "the image), got %s", recipe, luaL_typename(L, -1));
+			lua_pop(L, 1);
+			return -PF_ERECIPE;
+		}
+		p->drivers_dest = clean_dest(recipe, "drivers.dest", lua_tostring(L, -1));
+		if (!p->drivers_dest) {
+			lua_pop(L, 1);
+			return -PF_ERECIPE;
+		}
+	}
+	lua_pop(L, 1);
 	n = (lua_Integer)lua_rawlen(L, idx);
 	p->drivers = calloc((size_t)n + 1, sizeof(char *));
 	if (!p->drivers)
@@ -523,6 +550,13 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 	    (ret = opt_string(L, idx, "image", &p->image)) ||
 	    (ret = opt_string(L, idx, "overlay", &s)))
 		goto out;
+	if (p->arch && strcmp(p->arch, "amd64") && strcmp(p->arch, "x86") &&
+	    strcmp(p->arch, "arm64")) {
+		pf_err("%s: recipe key 'arch': '%s' is not an architecture (amd64, x86 "
+		       "or arm64)", recipe, p->arch);
+		ret = -PF_ERECIPE;
+		goto out;
+	}
 	if (s) {
 		p->overlay = resolve(recipe_dir, s);
 		free(s);

@@ -37,6 +37,7 @@ struct pf_plan {
 	size_t nmedia;
 	char **drivers;      /* absolute folders */
 	size_t ndrivers;
+	char *drivers_dest;  /* drivers.dest: folder in the image, or NULL */
 	char *unattend;      /* answer file text, or NULL */
 	size_t unattend_len;
 	int has_machines;
@@ -59,5 +60,12 @@ void pf_plan_free(struct pf_plan *p);
 
 /* 1 when KEY is a top-level recipe key of the contract. */
 int pf_recipe_known_key(const char *key);
+
+/* 1 when top-level recipe KEY takes only a boolean (keep_setup, inplace). */
+int pf_recipe_key_is_bool(const char *key);
+
+/* The type bits recipe KEY accepts (internal to recipe.c's schema); 0 when
+ * KEY is unknown. */
+int pf_recipe_key_types(const char *key);
 
 #endif

@@ -154,9 +154,9 @@ out:
 	return ret;
 }
 
-int pf_mkdtemp(const char *prefix, char **out)
+int pf_mkdtemp_in(const char *parent, const char *prefix, char **out)
 {
-	const char *base = getenv("TMPDIR");
+	const char *base = parent ? parent : getenv("TMPDIR");
 	char *tmpl;
 
 	if (!base || !*base)
@@ -171,6 +171,11 @@ int pf_mkdtemp(const char *prefix, char **out)
 	}
 	*out = tmpl;
 	return 0;
+}
+
+int pf_mkdtemp(const char *prefix, char **out)
+{
+	return pf_mkdtemp_in(NULL, prefix, out);
 }
 
 int pf_read_file(const char *path, char **data, size_t *len)

@@ -34,6 +34,9 @@ int pf_rm_rf(const char *path);
 /* A new private directory under $TMPDIR (or /tmp).  Caller frees and removes. */
 int pf_mkdtemp(const char *prefix, char **out);
 
+/* The same in folder PARENT (NULL: $TMPDIR or /tmp). */
+int pf_mkdtemp_in(const char *parent, const char *prefix, char **out);
+
 /* Read a whole file into a malloc'd, NUL-terminated buffer.  Caller frees. */
 int pf_read_file(const char *path, char **data, size_t *len);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <wimlib.h>
 
@@ -26,6 +27,7 @@ struct inj_state {
 	const struct pf_host *host;
 	const char *image;   /* from args; owned by the core */
 	int keep_setup;
+	int inplace;         /* update the source WIM itself (a bare boot.wim) */
 };
 
 /* Context of wimlib's progress callback. */
@@ -43,17 +45,13 @@ static int inj_open(const struct pf_host *host, const struct pf_args *args,
 
 	if (keep < 0 || inplace < 0)
 		return -PF_ERECIPE;
-	if (inplace) {
-		host->log(PF_LOG_ERROR, NAME, "inplace = true is not supported by this "
-			  "version of peforge");
-		return -PF_EUNSUPPORTED;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -PF_ENOMEM;
 	s->host = host;
 	s->image = host->arg_string(args, "image");
 	s->keep_setup = keep;
+	s->inplace = inplace;
 	*state = s;
 	/* Windows paths are case-insensitive; later calls keep the first flags. */
 	wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
@@ -277,6 +275,65 @@ out:
 	return ret;
 }
 
+/*
+ * In-place mode: apply the edits to image IDX of the source WIM itself and
+ * append them with wimlib_overwrite, so the cost follows the size of the
+ * change, not of the WIM.  Only a bare boot.wim named as the recipe's
+ * source (layout "wim") is ever written, and only when it is writable.
+ */
+static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path,
+		       struct prog_ctx *pc)
+{
+	const struct pf_host *h = s->host;
+	const char *layout = h->job_fact(job, "layout");
+	struct wimlib_wim_info info;
+	WIMStruct *wim = NULL;
+	const char *name;
+	int idx = 0, ret, w;
+
+	if (!layout || strcmp(layout, "wim")) {
+		h->log(PF_LOG_ERROR, NAME, "inplace = true updates the source WIM itself, "
+		       "so the source must be a bare boot.wim (it is %s media)",
+		       layout ? layout : "unknown");
+		return -PF_ERECIPE;
+	}
+	if (access(path, W_OK) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: inplace = true needs a writable WIM: %s",
+		       path, strerror(errno));
+		return -PF_EIO;
+	}
+	w = wimlib_open_wim(path, WIMLIB_OPEN_FLAG_WRITE_ACCESS, &wim);
+	if (w)
+		return wim_fail(h, path, "cannot open boot.wim for writing", w);
+	wimlib_get_wim_info(wim, &info);
+	ret = pick_image(s, path, info.image_count, &idx);
+	if (ret)
+		goto out;
+	name = wimlib_get_image_name(wim, idx);
+	h->log(PF_LOG_INFO, NAME, "updating image %d \"%s\" of %s in place", idx,
+	       name ? name : "", path);
+	ret = apply_edits(s, job, wim, idx,
+			  (name && strcasestr(name, "setup")) ||
+			  wim_has(wim, idx, "/sources/setup.exe"));
+	if (ret)
+		goto out;
+	memset(&info, 0, sizeof(info));
+	info.boot_index = (uint32_t)idx;
+	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
+	if (!w) {
+		wimlib_register_progress_function(wim, progress_cb, pc);
+		w = wimlib_overwrite(wim, 0, 0);
+	}
+	if (w) {
+		ret = wim_fail(h, path, "cannot update boot.wim in place", w);
+		goto out;
+	}
+	ret = h->job_set_wim(job, path);
+out:
+	wimlib_free(wim);
+	return ret;
+}
+
 /* Build the customized boot.wim and record it as the run's WIM. */
 static int inj_run(void *state, struct pf_job *job)
 {
@@ -287,6 +344,7 @@ static int inj_run(void *state, struct pf_job *job)
 	WIMStruct *src = NULL, *dst = NULL;
 	struct wimlib_wim_info info;
 	struct prog_ctx pc = { h, job };
+	enum wimlib_compression_type ctype;
 	const char *name;
 	int idx = 0, is_setup, ret, w;
 
@@ -297,6 +355,10 @@ static int inj_run(void *state, struct pf_job *job)
 	ret = h->media_local_path(job, rel, &src_path);
 	if (ret)
 		goto out;
+	if (s->inplace) {
+		ret = run_inplace(s, job, src_path, &pc);
+		goto out;
+	}
 	w = wimlib_open_wim(src_path, WIMLIB_OPEN_FLAG_CHECK_INTEGRITY, &src);
 	if (w) {
 		ret = wim_fail(h, src_path, "cannot open boot.wim", w);
@@ -306,11 +368,13 @@ static int inj_run(void *state, struct pf_job *job)
 	ret = pick_image(s, src_path, info.image_count, &idx);
 	if (ret)
 		goto out;
-	if (info.compression_type == WIMLIB_COMPRESSION_TYPE_LZMS) {
-		h->log(PF_LOG_ERROR, NAME, "%s: LZMS compression: wimboot cannot read it; "
-		       "give a boot.wim compressed with LZX or XPRESS", src_path);
-		ret = -PF_EUNSUPPORTED;
-		goto out;
+	/* Keep the source's compression so resources are copied raw, except
+	 * LZMS (solid ESD-style), which wimboot cannot read: that becomes LZX. */
+	ctype = (enum wimlib_compression_type)info.compression_type;
+	if (ctype == WIMLIB_COMPRESSION_TYPE_LZMS) {
+		h->log(PF_LOG_INFO, NAME, "%s: LZMS compression, which wimboot cannot "
+		       "read: the new boot.wim is recompressed with LZX", rel);
+		ctype = WIMLIB_COMPRESSION_TYPE_LZX;
 	}
 	/* The edits go into the source WIMStruct in memory (never written back:
 	 * the file was opened read-only and wimlib_overwrite is never called),
@@ -324,8 +388,8 @@ static int inj_run(void *state, struct pf_job *job)
 	ret = apply_edits(s, job, src, idx, is_setup);
 	if (ret)
 		goto out;
-	w = wimlib_create_new_wim((enum wimlib_compression_type)info.compression_type, &dst);
-	if (!w && info.chunk_size)
+	w = wimlib_create_new_wim(ctype, &dst);
+	if (!w && info.chunk_size && ctype == (enum wimlib_compression_type)info.compression_type)
 		w = wimlib_set_output_chunk_size(dst, info.chunk_size);
 	if (!w)
 		w = wimlib_export_image(src, idx, dst, NULL, NULL, WIMLIB_EXPORT_FLAG_BOOT);
@@ -345,6 +409,9 @@ static int inj_run(void *state, struct pf_job *job)
 		goto out;
 	}
 	ret = h->job_set_wim(job, out_path);
+	/* the file is the run's own: outputs may hard-link it */
+	if (!ret)
+		ret = h->job_set_fact(job, "wim_linkable", "true");
 out:
 	wimlib_free(dst);
 	wimlib_free(src);

@@ -45,7 +45,50 @@ static void out_close(void *state)
 	free(state);
 }
 
-/* Copy the run's WIM to a temporary name beside the output, then rename. */
+/*
+ * Put the run's WIM at FINAL by a hard link when the injector says its file
+ * is private to the run (fact wim_linkable): the bytes are then written only
+ * once, by the injector, in the output folder.  Returns 0 when linked,
+ * 1 when a copy is needed (another file system, or a shared WIM), or an
+ * error.
+ */
+static int try_link(const struct pf_host *h, struct pf_job *job, const char *wim,
+		    const char *final)
+{
+	const char *linkable = h->job_fact(job, "wim_linkable");
+	char *tmp = NULL;
+	int fd = -1, ret;
+
+	if (!linkable || strcmp(linkable, "true"))
+		return 1;
+	ret = h->output_begin(job, final, &tmp, &fd);
+	if (ret)
+		return ret;
+	close(fd);
+	unlink(tmp);
+	if (link(wim, tmp) != 0) {
+		h->log(PF_LOG_DEBUG, NAME, "%s: cannot link (%s), copying", final,
+		       strerror(errno));
+		free(tmp);
+		return 1;
+	}
+	fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot open: %s", tmp, strerror(errno));
+		h->output_abort(job, -1, tmp);
+		free(tmp);
+		return -PF_EIO;
+	}
+	ret = h->output_commit(job, fd, tmp, final);
+	if (!ret)
+		h->log(PF_LOG_DEBUG, NAME, "%s: hard-linked to the run's boot.wim (no copy)",
+		       final);
+	free(tmp);
+	return ret;
+}
+
+/* Link or copy the run's WIM to a temporary name beside the output, then
+ * rename it into place. */
 static int out_run(void *state, struct pf_job *job)
 {
 	struct out_state *s = state;
@@ -64,6 +107,10 @@ static int out_run(void *state, struct pf_job *job)
 	ret = h->output_path(job, s->path, &final);
 	if (ret)
 		return ret;
+	ret = try_link(h, job, wim, final);
+	if (ret <= 0)
+		goto out;
+	ret = 0;
 	in = open(wim, O_RDONLY | O_CLOEXEC);
 	if (in < 0 || fstat(in, &st) != 0) {
 		h->log(PF_LOG_ERROR, NAME, "%s: cannot open: %s", wim, strerror(errno));

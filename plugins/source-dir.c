@@ -57,8 +57,14 @@ static int dir_run(void *state, struct pf_job *job)
 	struct dir_state *s = state;
 	const struct pf_host *h = s->host;
 	struct hostfs *fs;
+	struct stat st;
 	int ret;
 
+
+	if (stat(s->root, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: not a folder", s->root);
+		return -PF_EMEDIA;
+	}
 	if (access(s->root, R_OK | X_OK) != 0) {
 		h->log(PF_LOG_ERROR, NAME, "%s: cannot read folder: %s", s->root,
 		       strerror(errno));

@@ -206,9 +206,14 @@ START_TEST(test_lua_defines_applied)
 	lua = NULL;
 	ck_assert_int_eq(pf_lua_new("/nonexistent", &lua), 0);
 	pf_lua_define(lua, "image", "3");
+	pf_lua_define(lua, "inplace", "yes");
 	ck_assert_int_eq(run("n.lua", "return { image = 2 }\n", &err2), 0);
 	lua_getfield(pf_lua_state(lua), -1, "image");  /* a numeral stays a number */
 	ck_assert_int_eq(lua_type(pf_lua_state(lua), -1), LUA_TNUMBER);
+	/* a boolean key the recipe leaves unset takes a boolean */
+	lua_getfield(pf_lua_state(lua), -2, "inplace");
+	ck_assert_int_eq(lua_type(pf_lua_state(lua), -1), LUA_TBOOLEAN);
+	ck_assert(lua_toboolean(pf_lua_state(lua), -1));
 	free(err2);
 	free(err);
 }

@@ -80,7 +80,7 @@ static int facts_of(const char *plugin, const char *path,
 	capture_begin(&c);
 	ret = open_source(plugin, path, &job, &state, &d);
 	if (!ret)
-		ret = pf_media_facts_read(job, f);
+		ret = pf_media_facts_read(job, 0, f);
 	*err = capture_end(&c);
 	d->close(state);
 	pf_job_free(job);

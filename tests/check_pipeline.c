@@ -248,13 +248,14 @@ static const struct {
 	{ "return { source = 'media', files = { x = { path = 'nofile' } }, outputs = { wim = 'b.wim' } }",
 	  "nofile: no such file" },
 	{ "return { source = 'media', drivers = { 'd' }, outputs = { wim = 'b.wim' } }",
-	  "recipe key 'drivers': no driver-pack plugin is loaded" },
+	  "/d: no such folder" },
 	{ "return { source = 'media', machines = {}, outputs = { wim = 'b.wim' } }",
 	  "per-machine rules are not supported" },
 	{ "return { source = 'media', source_type = 'nosuch', outputs = { wim = 'b.wim' } }",
 	  "source_type 'nosuch': no such source plugin (loaded: " },
 	{ "return { source = 'media', inplace = true, outputs = { wim = 'b.wim' } }",
-	  "inplace = true is not supported" },
+	  "inplace = true updates the source WIM itself, so the source must be a bare "
+	  "boot.wim (it is dir media)" },
 	{ "return { source = 'media/sources', outputs = { wim = 'b.wim' } }",
 	  "no sources/boot.wim: not Windows installation media" },
 };
@@ -272,6 +273,98 @@ START_TEST(test_pipeline_bad_input)
 	ck_assert_int_eq(count_entries(out), 0);
 	free(out);
 	free(err);
+}
+END_TEST
+
+/* In-place mode updates a bare boot.wim named as the source by appending:
+ * the old bytes stay as they were but for the header, the image count
+ * stays, the chosen image becomes the boot image, and the output is made
+ * from it. */
+START_TEST(test_pipeline_inplace_appends)
+{
+	char *src = pf_path_join(media, "sources/boot.wim"), *work = pf_path_join(dir, "work.wim");
+	char *before = NULL, *after = NULL, *err, *out = pf_path_join(dir, "out/o.wim");
+	size_t blen, alen, i, changed = 0;
+	WIMStruct *wim = NULL;
+	struct wimlib_wim_info info;
+
+	ck_assert_int_eq(pf_copy_file(src, work), 0);
+	ck_assert_int_eq(pf_read_file(work, &before, &blen), 0);
+	ck_assert_int_eq(build("return { source = 'work.wim', inplace = true,\n"
+			       "  start = 'wpeinit\\n', outputs = { wim = 'o.wim' } }", &err), 0);
+	ck_assert_int_eq(pf_read_file(work, &after, &alen), 0);
+	ck_assert_uint_gt(alen, blen);
+	for (i = 208; i < blen; i++)
+		changed += before[i] != after[i];
+	ck_assert_uint_eq(changed, 0); /* appended: nothing but the header rewritten */
+	ck_assert_int_eq(wimlib_open_wim(work, 0, &wim), 0);
+	wimlib_get_wim_info(wim, &info);
+	ck_assert_int_eq(info.image_count, 2);
+	ck_assert_int_eq(info.boot_index, 2);
+	ck_assert_int_eq(wimlib_iterate_dir_tree(wim, 2, "/start.cmd", 0, exists_cb, NULL), 0);
+	wimlib_free(wim);
+	ck_assert(pf_is_file(out));
+	/* the media's own boot.wim was not touched */
+	free(before);
+	ck_assert_int_eq(pf_read_file(src, &before, &blen), 0);
+	ck_assert_uint_lt(blen, alen);
+	free(before);
+	free(after);
+	free(err);
+	free(out);
+	free(work);
+	free(src);
+}
+END_TEST
+
+/* A boot.wim compressed with LZMS (which wimboot cannot read) gives an LZX
+ * boot.wim. */
+START_TEST(test_pipeline_lzms_becomes_lzx)
+{
+	struct pf_demo_opts o = { .boot_lzms = 1 };
+	char *m = pf_path_join(dir, "lzms"), *err, *p = pf_path_join(dir, "out/b.wim");
+	WIMStruct *wim = NULL;
+	struct wimlib_wim_info info;
+
+	ck_assert_int_eq(pf_demo_make_media_opts(m, &o), 0);
+	ck_assert_int_eq(build("return { source = 'lzms', outputs = { wim = 'b.wim' } }", &err), 0);
+	ck_assert_ptr_nonnull(strstr(err, "recompressed with LZX"));
+	ck_assert_int_eq(wimlib_open_wim(p, WIMLIB_OPEN_FLAG_CHECK_INTEGRITY, &wim), 0);
+	wimlib_get_wim_info(wim, &info);
+	ck_assert_int_eq(info.compression_type, WIMLIB_COMPRESSION_TYPE_LZX);
+	ck_assert_int_eq(wimlib_verify_wim(wim, 0), 0);
+	wimlib_free(wim);
+	free(err);
+	free(p);
+	free(m);
+}
+END_TEST
+
+/* An overlay with a symlink that leaves it is refused; one that stays
+ * inside is fine. */
+START_TEST(test_pipeline_overlay_symlinks)
+{
+	char *ov = pf_path_join(dir, "ov/sub"), *l1 = pf_path_join(dir, "ov/sub/inside");
+	char *l2 = pf_path_join(dir, "ov/sub/outside"), *err, *out = pf_path_join(dir, "out/b.wim");
+
+	ck_assert_int_eq(pf_mkdir_p(ov), 0);
+	free(test_write(ov, "real.txt", "x"));
+	ck_assert_int_eq(symlink("real.txt", l1), 0);
+	ck_assert_int_eq(build("return { source = 'media', overlay = 'ov', outputs = { wim = 'b.wim' } }",
+			       &err), 0);
+	free(err);
+	ck_assert_int_eq(unlink(out), 0);
+	ck_assert_int_eq(symlink("/etc/passwd", l2), 0);
+	ck_assert_int_ne(build("return { source = 'media', overlay = 'ov', outputs = { wim = 'b.wim' } }",
+			       &err), 0);
+	ck_assert_msg(strstr(err, "outside is a symlink pointing outside the overlay (/etc/passwd)"),
+		      "%s", err);
+	ck_assert(!pf_is_file(out));
+	free(err);
+	free(out);
+	free(l1);
+	free(l2);
+	free(ov);
 }
 END_TEST
 
@@ -333,6 +426,9 @@ static Suite *suite_pipeline(void)
 	tcase_add_test(tc, test_pipeline_keep_setup_and_pe_image);
 	tcase_add_loop_test(tc, test_pipeline_bad_input, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_pipeline_truncated_wim);
+	tcase_add_test(tc, test_pipeline_inplace_appends);
+	tcase_add_test(tc, test_pipeline_overlay_symlinks);
+	tcase_add_test(tc, test_pipeline_lzms_becomes_lzx);
 	tcase_add_test(tc, test_pipeline_third_party_output);
 	suite_add_tcase(s, tc);
 	return s;

@@ -54,6 +54,10 @@ static const struct {
 	  "recipe key 'source' is missing" },
 	{ "return { source = 'm', files = { ['../etc/passwd'] = 'x' } }",
 	  "'../etc/passwd' leaves its root with '..'" },
+	{ "return { source = 'm', arch = 'amd65' }",
+	  "recipe key 'arch': 'amd65' is not an architecture (amd64, x86 or arm64)" },
+	{ "return { source = 'm', drivers = { 'd', dest = 7 } }",
+	  "recipe key 'drivers.dest': expected string (a folder in the image), got number" },
 	{ "return { source = 'm', media = { ['/abs'] = 'x' } }",
 	  "recipe key 'media': '/abs' must be a relative path" },
 };

@@ -1,7 +1,8 @@
 /*
  * tests/pf-fixture.c - makes stand-in Windows media for the tests (no
  * Microsoft file): pf-fixture media DIR [--arch A] [--install wim|esd|swm]
- * [--install-arch A] [--upper] [--one-image].  DIR must not exist.
+ * [--install-arch A] [--upper] [--one-image] [--boot-lzms].  DIR must not
+ * exist.
  */
 #include "config.h"
 
@@ -19,7 +20,7 @@ int main(int argc, char **argv)
 
 	if (argc < 3 || strcmp(argv[1], "media")) {
 		fprintf(stderr, "usage: pf-fixture media DIR [--arch A] [--install wim|esd|swm] "
-			"[--install-arch A] [--upper] [--one-image]\n");
+			"[--install-arch A] [--upper] [--one-image] [--boot-lzms]\n");
 		return 2;
 	}
 	for (i = 3; i < argc; i++) {
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
 			o.upper_case = 1;
 		else if (!strcmp(argv[i], "--one-image"))
 			o.one_image = 1;
+		else if (!strcmp(argv[i], "--boot-lzms"))
+			o.boot_lzms = 1;
 		else {
 			fprintf(stderr, "pf-fixture: unknown option %s\n", argv[i]);
 			return 2;

@@ -8,7 +8,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libwim-dev wimtools ntfs-3g-dev libfuse-dev
       libxml2-dev liblua5.4-dev lua5.4 check jq
       libudfread-dev libiso9660-dev
-      genisoimage xorriso strace util-linux bsdutils"
+      genisoimage strace util-linux bsdutils bc"
 
 if [ "${PEFORGE_SKIP_APT:-0}" = 1 ]; then
     exit 0
