@@ -286,6 +286,61 @@ static int apply_defines(struct pf_lua *h, const char *file)
 	return ret;
 }
 
+/*
+ * Let the Lua library complete the recipe table on the stack top: call
+ * require("peforge").finalize(recipe) under pcall with the traceback
+ * handler at TB, when the library has one, and replace the table with
+ * what it returns (it may fill derived values, e.g. render an output's
+ * configuration text).  Returns 0 or -PF_ESCRIPT (logged).
+ */
+static int finalize(struct pf_lua *h, const char *file, int tb)
+{
+	lua_State *L = h->L;
+	int top = lua_gettop(L);
+	int found;
+
+	/* Only when the library can be found (a test state may have none). */
+	lua_getglobal(L, "package");                   /* t pkg */
+	lua_getfield(L, -1, "searchpath");             /* t pkg sp */
+	lua_pushliteral(L, "peforge");
+	lua_getfield(L, -3, "path");                   /* t pkg sp "peforge" path */
+	found = lua_pcall(L, 2, 1, 0) == LUA_OK && lua_isstring(L, -1);
+	lua_settop(L, top);
+	if (!found)
+		return 0;
+	lua_getglobal(L, "require");                   /* t require */
+	lua_pushliteral(L, "peforge");
+	if (lua_pcall(L, 1, 1, tb) != LUA_OK) {        /* t pe|msg */
+		pf_err("%s: %s", file, lua_tostring(L, -1));
+		lua_settop(L, top);
+		return -PF_ESCRIPT;
+	}
+	if (!lua_istable(L, -1)) {
+		lua_settop(L, top);
+		return 0;
+	}
+	lua_getfield(L, -1, "finalize");               /* t pe fin */
+	if (!lua_isfunction(L, -1)) {
+		lua_settop(L, top);
+		return 0;
+	}
+	lua_pushvalue(L, top);                         /* t pe fin t */
+	if (lua_pcall(L, 1, 1, tb) != LUA_OK) {        /* t pe t2|msg */
+		pf_err("%s", lua_tostring(L, -1));
+		lua_settop(L, top);
+		return -PF_ESCRIPT;
+	}
+	if (!lua_istable(L, -1)) {
+		pf_err("%s: peforge.finalize returned %s, not the recipe table", file,
+		       luaL_typename(L, -1));
+		lua_settop(L, top);
+		return -PF_ESCRIPT;
+	}
+	lua_replace(L, top);                           /* t2 pe */
+	lua_settop(L, top);
+	return 0;
+}
+
 int pf_lua_run_recipe(struct pf_lua *h, const char *file)
 {
 	lua_State *L = h->L;
@@ -326,6 +381,9 @@ int pf_lua_run_recipe(struct pf_lua *h, const char *file)
 		goto out;
 	}
 	ret = apply_defines(h, file);
+	if (ret)
+		goto out;
+	ret = finalize(h, file, base + 1);             /* tb result */
 	if (ret)
 		goto out;
 	lua_remove(L, base + 1);                       /* result */

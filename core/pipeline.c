@@ -247,6 +247,30 @@ static int choose_source(const struct pf_registry *r, const struct pf_plan *plan
 	return 0;
 }
 
+/*
+ * The order outputs run in: the WIM first, then the ISO (the PXE tree boots
+ * it through memdisk and finds it as the fact iso_path), the disk image,
+ * the PXE tree, the Samba share, then any other output by name.
+ */
+static int output_rank(const char *name)
+{
+	static const char *const order[] = { "wim", "iso", "disk", "pxe", "samba", NULL };
+	int i;
+
+	for (i = 0; order[i]; i++)
+		if (!strcmp(order[i], name))
+			return i;
+	return i;
+}
+
+static int cmp_outputs(const void *a, const void *b)
+{
+	const struct opened *x = a, *y = b;
+	int rx = output_rank(x->p->desc->name), ry = output_rank(y->p->desc->name);
+
+	return rx != ry ? rx - ry : strcmp(x->p->desc->name, y->p->desc->name);
+}
+
 /* Find and open every plugin the plan needs, before any work is done. */
 static int open_plugins(const struct pf_registry *r, struct run *run)
 {
@@ -342,6 +366,7 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 		run->outputs[i].args = plan->outputs[i].args;
 		run->noutputs++;
 	}
+	qsort(run->outputs, run->noutputs, sizeof(*run->outputs), cmp_outputs);
 
 	if ((ret = opened_open(&run->source)) || (ret = opened_open(&run->injector)))
 		return ret;

@@ -236,7 +236,7 @@ static const struct {
 	{ "return { source = 'media', image = 7, outputs = { wim = 'b.wim' } }",
 	  "image 7 does not exist (the WIM has 2 images)" },
 	{ "return { source = 'media', outputs = { nosuch = 'x' } }",
-	  "outputs.nosuch: no such output plugin (loaded output plugins: wim)" },
+	  "outputs.nosuch: no such output plugin (loaded output plugins: " },
 	{ "return { source = 'media', outputs = { wim = 'missing/b.wim' } }",
 	  "does not exist" },
 	{ "return { source = 'nothere', outputs = { wim = 'b.wim' } }",

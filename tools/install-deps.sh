@@ -7,7 +7,9 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
       libwim-dev wimtools ntfs-3g-dev libfuse-dev
       libxml2-dev liblua5.4-dev lua5.4 check jq
-      libudfread-dev libiso9660-dev
+      libudfread-dev libiso9660-dev libisofs-dev
+      syslinux syslinux-common isolinux pxelinux mtools dosfstools fdisk
+      dnsmasq-base samba smbclient wine64 wine gcc-mingw-w64-x86-64
       genisoimage strace util-linux bsdutils bc"
 
 if [ "${PEFORGE_SKIP_APT:-0}" = 1 ]; then

@@ -31,4 +31,15 @@ function M.crlf(text)
   return (text:gsub("\r?\n", "\r\n"))
 end
 
+--- Called by peforge on the table a recipe returns (after -D definitions),
+-- to fill in what the library derives from it.  Modules add steps to
+-- M.finalizers: functions(recipe) returning the recipe.  Returns the recipe.
+M.finalizers = {}
+function M.finalize(recipe)
+  for _, step in ipairs(M.finalizers) do
+    recipe = step(recipe) or recipe
+  end
+  return recipe
+end
+
 return M

@@ -1,0 +1,422 @@
+/* plugins/outlib.c - helpers shared by the output plugins. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "outlib.h"
+
+int outlib_write_all(const struct pf_host *h, const char *who, const char *what,
+		     int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			h->log(PF_LOG_ERROR, who, "%s: write failed: %s", what, strerror(errno));
+			return -PF_EIO;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *who,
+		       const char *path, int fd)
+{
+	char buf[1 << 16];
+	uint64_t off = 0;
+	int ret;
+
+	for (;;) {
+		size_t got = 0;
+
+		ret = h->media_read(job, path, off, buf, sizeof(buf), &got);
+		if (ret) {
+			h->log(PF_LOG_ERROR, who, "%s: cannot read from the media: %s", path,
+			       h->strerror(ret));
+			return ret;
+		}
+		if (!got)
+			return 0;
+		ret = outlib_write_all(h, who, path, fd, buf, got);
+		if (ret)
+			return ret;
+		off += got;
+	}
+}
+
+int outlib_file_to_fd(const struct pf_host *h, const char *who, const char *src, int fd)
+{
+	char buf[1 << 16];
+	int in = open(src, O_RDONLY | O_CLOEXEC), ret = 0;
+
+	if (in < 0) {
+		h->log(PF_LOG_ERROR, who, "%s: cannot open: %s", src, strerror(errno));
+		return -PF_EIO;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			h->log(PF_LOG_ERROR, who, "%s: read error: %s", src, strerror(errno));
+			ret = -PF_EIO;
+			break;
+		}
+		if (!n)
+			break;
+		ret = outlib_write_all(h, who, src, fd, buf, (size_t)n);
+		if (ret)
+			break;
+	}
+	close(in);
+	return ret;
+}
+
+int outlib_write_output(const struct pf_host *h, struct pf_job *job, const char *who,
+			const char *final, const void *data, size_t len)
+{
+	char *tmp = NULL;
+	int fd = -1, ret;
+
+	ret = h->output_begin(job, final, &tmp, &fd);
+	if (ret)
+		return ret;
+	ret = outlib_write_all(h, who, final, fd, data, len);
+	if (ret)
+		h->output_abort(job, fd, tmp);
+	else
+		ret = h->output_commit(job, fd, tmp, final);
+	free(tmp);
+	return ret;
+}
+
+/* rm -rf PATH (quietly; used on our own temporary folders). */
+static void rm_rf(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+
+	if (lstat(path, &st) != 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		unlink(path);
+		return;
+	}
+	d = opendir(path);
+	if (d) {
+		while ((de = readdir(d))) {
+			char *sub;
+
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (asprintf(&sub, "%s/%s", path, de->d_name) < 0)
+				continue;
+			rm_rf(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	rmdir(path);
+}
+
+int outlib_dir_begin(const struct pf_host *h, const char *who, const char *final,
+		     char **tmp)
+{
+	char *t = NULL;
+
+	if (asprintf(&t, "%s.tmp-XXXXXX", final) < 0)
+		return -PF_ENOMEM;
+	if (!mkdtemp(t)) {
+		h->log(PF_LOG_ERROR, who, "%s: cannot create a folder beside it: %s", final,
+		       strerror(errno));
+		free(t);
+		return errno == ENOENT ? -PF_ENOENT : -PF_EIO;
+	}
+	chmod(t, 0755);
+	*tmp = t;
+	return 0;
+}
+
+int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
+		      const char *final)
+{
+	char *old = NULL;
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(final, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			h->log(PF_LOG_ERROR, who, "%s: exists and is not a folder", final);
+			return -PF_EEXIST;
+		}
+		if (asprintf(&old, "%s.old-XXXXXX", final) < 0 || !mkdtemp(old)) {
+			h->log(PF_LOG_ERROR, who, "%s: cannot move the old folder aside", final);
+			free(old);
+			return -PF_EIO;
+		}
+		if (rename(final, old) != 0) {
+			h->log(PF_LOG_ERROR, who, "%s: cannot move the old folder aside: %s",
+			       final, strerror(errno));
+			rmdir(old);
+			free(old);
+			return -PF_EIO;
+		}
+	}
+	if (rename(tmp, final) != 0) {
+		h->log(PF_LOG_ERROR, who, "%s: cannot rename %s into place: %s", final, tmp,
+		       strerror(errno));
+		if (old)
+			rename(old, final); /* put the old one back */
+		ret = -PF_EIO;
+	}
+	if (old && !ret)
+		rm_rf(old);
+	free(old);
+	return ret;
+}
+
+void outlib_dir_abort(const char *tmp)
+{
+	if (tmp)
+		rm_rf(tmp);
+}
+
+int outlib_mkparents(const struct pf_host *h, const char *who, const char *root,
+		     const char *path)
+{
+	char *full = NULL, *p;
+	size_t n = strlen(root);
+
+	if (asprintf(&full, "%s/%s", root, path) < 0)
+		return -PF_ENOMEM;
+	for (p = full + n + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(full, 0755) != 0 && errno != EEXIST) {
+			h->log(PF_LOG_ERROR, who, "%s: cannot create folder: %s", full,
+			       strerror(errno));
+			free(full);
+			return -PF_EIO;
+		}
+		*p = '/';
+	}
+	free(full);
+	return 0;
+}
+
+/* Keep S (malloc'd) in F's storage; returns S or NULL. */
+static char *own(struct outlib_files *f, char *s)
+{
+	char **grown;
+
+	if (!s)
+		return NULL;
+	grown = realloc(f->owned, (f->nowned + 1) * sizeof(*grown));
+	if (!grown) {
+		free(s);
+		return NULL;
+	}
+	f->owned = grown;
+	grown[f->nowned++] = s;
+	return s;
+}
+
+/* Add or replace (same path, case-insensitively) a file of the medium. */
+static int add(struct outlib_files *f, const struct outlib_file *x)
+{
+	struct outlib_file *grown;
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (!strcasecmp(f->v[i].path, x->path)) {
+			f->v[i] = *x;
+			return 0;
+		}
+	}
+	grown = realloc(f->v, (f->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -PF_ENOMEM;
+	f->v = grown;
+	grown[f->n++] = *x;
+	return 0;
+}
+
+/* Context of the recursive walk of a media folder. */
+struct walk {
+	const struct pf_host *h;
+	struct pf_job *job;
+	struct outlib_files *f;
+	const char *dir;      /* media folder being listed */
+	int err;
+};
+
+static int walk_dir(const struct pf_host *h, struct pf_job *job, struct outlib_files *f,
+		    const char *dir);
+
+/* Lower-case copy of S (malloc'd). */
+static char *lower(const char *s)
+{
+	char *d = strdup(s), *p;
+
+	for (p = d; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+static int walk_cb(void *ctx, const char *name, const struct pf_stat *st)
+{
+	struct walk *w = ctx;
+	char *path = NULL;
+	int ret;
+
+	if (asprintf(&path, "%s/%s", w->dir, name) < 0)
+		return -PF_ENOMEM;
+	if (!own(w->f, path))
+		return -PF_ENOMEM;
+	if (st->is_dir)
+		return walk_dir(w->h, w->job, w->f, path);
+	{
+		struct outlib_file x = { 0 };
+
+		x.media = path;
+		x.path = own(w->f, lower(path));
+		x.size = st->size;
+		if (!x.path)
+			return -PF_ENOMEM;
+		ret = add(w->f, &x);
+	}
+	return ret;
+}
+
+/* Add every file under media folder DIR. */
+static int walk_dir(const struct pf_host *h, struct pf_job *job, struct outlib_files *f,
+		    const char *dir)
+{
+	struct walk w = { h, job, f, dir, 0 };
+
+	return h->media_list(job, dir, walk_cb, &w);
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(((const struct outlib_file *)a)->path,
+		      ((const struct outlib_file *)b)->path);
+}
+
+int outlib_medium_files(const struct pf_host *h, struct pf_job *job, const char *who,
+			struct outlib_files *out)
+{
+	static const char *const top_files[] = { "bootmgr", "bootmgr.efi", NULL };
+	static const char *const top_dirs[] = { "boot", "efi", NULL };
+	struct outlib_files f = { 0 };
+	const char *wim = h->job_wim(job);
+	struct pf_stat st;
+	size_t i, n;
+	int ret = 0;
+
+	for (i = 0; !ret && top_files[i]; i++) {
+		struct outlib_file x = { 0 };
+
+		if (h->media_stat(job, top_files[i], &st) != 0 || st.is_dir)
+			continue;
+		x.path = top_files[i];
+		x.media = top_files[i];
+		x.size = st.size;
+		ret = add(&f, &x);
+	}
+	for (i = 0; !ret && top_dirs[i]; i++)
+		if (h->media_stat(job, top_dirs[i], &st) == 0 && st.is_dir)
+			ret = walk_dir(h, job, &f, top_dirs[i]);
+	if (!ret && wim) {
+		struct outlib_file x = { 0 };
+		struct stat hs;
+
+		if (stat(wim, &hs) != 0) {
+			h->log(PF_LOG_ERROR, who, "%s: %s", wim, strerror(errno));
+			ret = -PF_EIO;
+		} else {
+			x.path = "sources/boot.wim";
+			x.host = wim;
+			x.size = (uint64_t)hs.st_size;
+			ret = add(&f, &x);
+		}
+	}
+	n = ret ? 0 : h->edit_count(job);
+	for (i = 0; !ret && i < n; i++) {
+		const struct pf_edit *e = h->edit_get(job, i);
+		struct outlib_file x = { 0 };
+		struct stat hs;
+
+		if (e->target != PF_TARGET_MEDIUM)
+			continue;
+		x.path = e->path;
+		if (e->op == PF_EDIT_ADD_DATA) {
+			x.data = e->data;
+			x.size = e->len;
+		} else if (e->op == PF_EDIT_ADD_FILE) {
+			if (stat(e->src, &hs) != 0) {
+				h->log(PF_LOG_ERROR, who, "%s: %s", e->src, strerror(errno));
+				ret = -PF_EIO;
+				break;
+			}
+			x.host = e->src;
+			x.size = (uint64_t)hs.st_size;
+		} else {
+			h->log(PF_LOG_WARN, who, "%s: only added files are supported on the "
+			       "boot medium; edit ignored", e->path);
+			continue;
+		}
+		ret = add(&f, &x);
+	}
+	if (ret) {
+		if (ret != -PF_ENOMEM && ret != -PF_EIO)
+			h->log(PF_LOG_ERROR, who, "cannot list the boot medium's files: %s",
+			       h->strerror(ret));
+		outlib_files_free(&f);
+		return ret;
+	}
+	qsort(f.v, f.n, sizeof(*f.v), cmp_path);
+	*out = f;
+	return 0;
+}
+
+void outlib_files_free(struct outlib_files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nowned; i++)
+		free(f->owned[i]);
+	free(f->owned);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+const char *outlib_find_system_file(const struct pf_host *h, const char *who,
+				    const char *what, const char *package,
+				    const char *const *candidates)
+{
+	size_t i;
+	struct stat st;
+
+	for (i = 0; candidates[i]; i++)
+		if (stat(candidates[i], &st) == 0 && S_ISREG(st.st_mode))
+			return candidates[i];
+	h->log(PF_LOG_ERROR, who, "%s not found (looked for %s%s): install the Debian "
+	       "package %s", what, candidates[0], candidates[1] ? " and others" : "", package);
+	return NULL;
+}

@@ -1,0 +1,80 @@
+/*
+ * plugins/outlib.h - helpers shared by the output plugins (compiled into
+ * each; no core symbol): streaming media files, whole-or-absent files and
+ * folders, the boot medium's file list, and finding files of installed
+ * Debian packages (syslinux, pxelinux).
+ */
+#ifndef PEFORGE_PLUGINS_OUTLIB_H
+#define PEFORGE_PLUGINS_OUTLIB_H
+
+#include <stdint.h>
+#include "peforge/plugin.h"
+
+/* Copy media file PATH to the open descriptor FD (at its current offset).
+ * Errors are logged with WHO. */
+int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *who,
+		       const char *path, int fd);
+
+/* Copy host file SRC to FD.  Errors are logged with WHO. */
+int outlib_file_to_fd(const struct pf_host *h, const char *who, const char *src, int fd);
+
+/* Write LEN bytes of DATA to FD.  Errors are logged with WHO and WHAT. */
+int outlib_write_all(const struct pf_host *h, const char *who, const char *what,
+		     int fd, const void *data, size_t len);
+
+/* Write the file FINAL (absolute) whole or not at all, with DATA.  It is
+ * listed among the run's outputs. */
+int outlib_write_output(const struct pf_host *h, struct pf_job *job, const char *who,
+			const char *final, const void *data, size_t len);
+
+/*
+ * Whole-or-absent folders: outlib_dir_begin makes an empty temporary folder
+ * beside FINAL (*TMP, malloc'd) to fill; outlib_dir_commit puts it in place
+ * of FINAL (an existing FINAL is moved aside first and removed after);
+ * outlib_dir_abort removes it.  Errors are logged with WHO.
+ */
+int outlib_dir_begin(const struct pf_host *h, const char *who, const char *final,
+		     char **tmp);
+int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
+		      const char *final);
+void outlib_dir_abort(const char *tmp);
+
+/* Create the folders of PATH's parent under ROOT (mkdir -p). */
+int outlib_mkparents(const struct pf_host *h, const char *who, const char *root,
+		     const char *path);
+
+/* One file of the boot medium: from the media, from a host file, or bytes. */
+struct outlib_file {
+	const char *path;     /* on the medium, '/'-separated, as it should be named */
+	const char *media;    /* media path to read, or NULL */
+	const char *host;     /* host file to read, or NULL */
+	const void *data;     /* bytes, or NULL */
+	uint64_t size;
+};
+
+/*
+ * The files of the boot medium, in a stable order: the media's boot files
+ * (bootmgr, bootmgr.efi, boot/, efi/ — the whole folders as found on the
+ * media, with lower-case names), sources/boot.wim = the run's WIM (as a host
+ * file), then the medium edits of the staging (recipe `media`, the answer
+ * file), a later one replacing an earlier one with the same path.  Strings
+ * and data point into the job or into *OUT's own storage: free with
+ * outlib_files_free.  Returns 0 or an error (logged).
+ */
+struct outlib_files {
+	struct outlib_file *v;
+	size_t n;
+	char **owned;
+	size_t nowned;
+};
+int outlib_medium_files(const struct pf_host *h, struct pf_job *job, const char *who,
+			struct outlib_files *out);
+void outlib_files_free(struct outlib_files *f);
+
+/* The first of the NULL-terminated CANDIDATES that is a regular file, or
+ * NULL; when none is, one error line names WHAT and the Debian PACKAGE. */
+const char *outlib_find_system_file(const struct pf_host *h, const char *who,
+				    const char *what, const char *package,
+				    const char *const *candidates);
+
+#endif
