@@ -48,10 +48,14 @@ wimsize=$(stat -c %s "$W/media/sources/boot.wim")
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 timeit() {
+	# one run first, whose failure stops the benchmark (a failing command
+	# would otherwise be timed as a fast one)
+	rm -rf "$W/out"; mkdir "$W/out"
+	"$@" >/dev/null 2>"$W/err" || { echo "failed: $*" >&2; cat "$W/err" >&2; exit 1; }
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		rm -rf "$W/out"; mkdir "$W/out"; sync
-		t0=$(now); "$@" >/dev/null 2>&1; t1=$(now)
+		t0=$(now); "$@" >/dev/null 2>&1 || exit 1; t1=$(now)
 		echo "$t1 - $t0" | bc -l
 		i=$((i + 1))
 	done | median

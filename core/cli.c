@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mkwinpeimg.h"
 #include "log.h"
 #include "peforge/plugin.h"
 
@@ -16,6 +17,9 @@ static const char usage_main[] =
 	"Commands:\n"
 	"  build RECIPE.lua [-o OUTDIR] [-D key=value]...   run a recipe\n"
 	"  inspect SOURCE [--json] [-t TYPE]                what the media hold\n"
+	"  unattend RECIPE.lua [--machine ID] [-o FILE]     the answer file a machine would get\n"
+	"  unattend --check FILE                            lint and validate an answer file\n"
+	"  mkwinpeimg [mkwinpeimg options] IMAGE            drop-in for wimlib's mkwinpeimg\n"
 	"  plugins [--json]                                 list the loaded plugins\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
@@ -68,6 +72,24 @@ static const char usage_inspect[] =
 	"Example:\n"
 	"  peforge inspect Win11_24H2_English_x64.iso\n";
 
+static const char usage_unattend[] =
+	"Usage: peforge unattend RECIPE.lua [--machine ID] [-o FILE] [-D key=value]...\n"
+	"       peforge unattend --check FILE\n"
+	"\n"
+	"Print the answer file (autounattend.xml) the recipe gives: the default\n"
+	"one, or with --machine the one machine ID (a MAC address, serial number\n"
+	"or UUID) would get from the recipe's pe.machines rules (a dry run).\n"
+	"With --check, lint and validate any answer file: one line per finding\n"
+	"with its XPath; exit 1 when there is any.\n"
+	"\n"
+	"  --machine ID     the machine to resolve the rules for\n"
+	"  -o, --output FILE  write to FILE (whole or absent) instead of stdout\n"
+	"  -D key=value     as for build\n"
+	"  --check FILE     lint and validate FILE\n"
+	"\n"
+	"Example:\n"
+	"  peforge unattend deploy.lua --machine 52:54:00:12:34:56\n";
+
 static const char usage_plugins[] =
 	"Usage: peforge plugins [--json]\n"
 	"\n"
@@ -88,8 +110,8 @@ static const char usage_demo[] =
 static const char usage_help[] =
 	"Usage: peforge help [COMMAND]\n"
 	"\n"
-	"Show the general help, or the help of COMMAND (build, inspect, plugins,\n"
-	"demo, help).\n";
+	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
+	"mkwinpeimg, plugins, demo, help).\n";
 
 const char *pf_cli_help(enum pf_cmd cmd)
 {
@@ -98,6 +120,8 @@ const char *pf_cli_help(enum pf_cmd cmd)
 	case PF_CMD_PLUGINS: return usage_plugins;
 	case PF_CMD_DEMO: return usage_demo;
 	case PF_CMD_INSPECT: return usage_inspect;
+	case PF_CMD_MKWINPEIMG: return pf_mkwinpeimg_usage;
+	case PF_CMD_UNATTEND: return usage_unattend;
 	case PF_CMD_HELP: return usage_help;
 	default: return usage_main;
 	}
@@ -115,6 +139,10 @@ enum pf_cmd pf_cli_command(const char *name)
 		return PF_CMD_HELP;
 	if (!strcmp(name, "inspect"))
 		return PF_CMD_INSPECT;
+	if (!strcmp(name, "mkwinpeimg"))
+		return PF_CMD_MKWINPEIMG;
+	if (!strcmp(name, "unattend"))
+		return PF_CMD_UNATTEND;
 	return PF_CMD_NONE;
 }
 
@@ -188,8 +216,23 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				if (!v || !*v)
 					return usage_error("missing plugin name after", a);
 				cli->type = v;
+			} else if (!strncmp(a, "--machine", 9) && cli->cmd == PF_CMD_UNATTEND &&
+				   (a[9] == '\0' || a[9] == '=')) {
+				const char *v = option_value(argc, argv, &i, "--machine");
+
+				if (!v || !*v)
+					return usage_error("missing machine ID after", a);
+				cli->machine = v;
+			} else if (!strncmp(a, "--check", 7) && cli->cmd == PF_CMD_UNATTEND &&
+				   (a[7] == '\0' || a[7] == '=')) {
+				const char *v = option_value(argc, argv, &i, "--check");
+
+				if (!v || !*v)
+					return usage_error("missing FILE after", a);
+				cli->check = v;
 			} else if ((!strncmp(a, "-o", 2) || !strncmp(a, "--output", 8)) &&
-				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO) &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO ||
+				    cli->cmd == PF_CMD_UNATTEND) &&
 				   (a[1] == 'o' || a[8] == '\0' || a[8] == '=')) {
 				const char *v = option_value(argc, argv, &i, "--output");
 
@@ -197,7 +240,7 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 					return usage_error("missing folder after", a);
 				cli->outdir = v;
 			} else if ((!strncmp(a, "-D", 2) || !strncmp(a, "--define", 8)) &&
-				   cli->cmd == PF_CMD_BUILD &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_UNATTEND) &&
 				   (a[1] == 'D' || a[8] == '\0' || a[8] == '=')) {
 				const char *v = option_value(argc, argv, &i, "--define");
 				const char *eq = v ? strchr(v, '=') : NULL;
@@ -221,11 +264,17 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				return usage_error("unknown command", a);
 			if (cli->cmd == PF_CMD_HELP)
 				cli->help_for = PF_CMD_NONE;
+			if (cli->cmd == PF_CMD_MKWINPEIMG) {
+				/* the rest is mkwinpeimg's own command line */
+				cli->rest = i;
+				return 0;
+			}
 		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE) {
 			cli->help_for = pf_cli_command(a);
 			if (cli->help_for == PF_CMD_NONE)
 				return usage_error("no help for unknown command", a);
-		} else if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
+		} else if ((cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_UNATTEND) &&
+			   !cli->recipe) {
 			cli->recipe = a;
 		} else if (cli->cmd == PF_CMD_INSPECT && !cli->source) {
 			cli->source = a;
@@ -235,6 +284,10 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 	}
 	if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
 		pf_err("build: missing RECIPE.lua (see 'peforge help build')");
+		ret = -PF_EUSAGE;
+	}
+	if (cli->cmd == PF_CMD_UNATTEND && !cli->recipe == !cli->check) {
+		pf_err("unattend: give RECIPE.lua or --check FILE (see 'peforge help unattend')");
 		ret = -PF_EUSAGE;
 	}
 	if (cli->cmd == PF_CMD_INSPECT && !cli->source) {

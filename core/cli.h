@@ -12,6 +12,8 @@ enum pf_cmd {
 	PF_CMD_PLUGINS,    /* plugins [--json] */
 	PF_CMD_DEMO,       /* demo [-o OUTDIR] */
 	PF_CMD_INSPECT,    /* inspect SOURCE [--json] [-t TYPE] */
+	PF_CMD_MKWINPEIMG, /* mkwinpeimg [mkwinpeimg options] IMAGE */
+	PF_CMD_UNATTEND,   /* unattend RECIPE [--machine ID] [-o FILE] | --check FILE */
 };
 
 struct pf_cli {
@@ -23,9 +25,13 @@ struct pf_cli {
 	const char *recipe;    /* build */
 	const char *source;    /* inspect */
 	const char *type;      /* inspect -t: source plugin name */
+	const char *machine;   /* unattend --machine */
+	const char *check;     /* unattend --check FILE */
 	const char *outdir;    /* -o */
 	const char **defines;  /* -D values "key=value", pointers into argv */
 	size_t ndefines;
+	int rest;              /* mkwinpeimg: index of "mkwinpeimg" in argv; its
+				  own options follow */
 };
 
 /*

@@ -17,6 +17,11 @@
 
 int pf_job_new(const char *outdir, struct pf_job **out)
 {
+	return pf_job_new_in(outdir, NULL, out);
+}
+
+int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **out)
+{
 	struct pf_job *job = calloc(1, sizeof(*job));
 	int ret;
 
@@ -24,14 +29,19 @@ int pf_job_new(const char *outdir, struct pf_job **out)
 		return -PF_ENOMEM;
 	/* Beside the outputs, so the run's boot.wim can be hard-linked to its
 	 * final place instead of copied; in $TMPDIR for a run without outputs. */
-	ret = outdir ? pf_mkdtemp_in(outdir, ".peforge-tmp", &job->tmpdir)
-		     : pf_mkdtemp("peforge", &job->tmpdir);
+	if (tmp_parent)
+		ret = pf_mkdtemp_in(tmp_parent, "peforge-tmp", &job->tmpdir);
+	else if (outdir)
+		ret = pf_mkdtemp_in(outdir, ".peforge-tmp", &job->tmpdir);
+	else
+		ret = pf_mkdtemp("peforge", &job->tmpdir);
 	if (ret) {
 		pf_job_free(job);
 		return ret;
 	}
 	job->outdir = pf_strdup(outdir ? outdir : job->tmpdir);
-	if (!job->outdir) {
+	job->facts = pf_args_new("facts");
+	if (!job->outdir || !job->facts) {
 		pf_job_free(job);
 		return -PF_ENOMEM;
 	}
@@ -57,12 +67,7 @@ void pf_job_free(struct pf_job *job)
 		return;
 	if (job->media_ops && job->media_ops->free)
 		job->media_ops->free(job->media);
-	for (i = 0; i < job->nfacts; i++) {
-		free(job->fact_keys[i]);
-		free(job->fact_values[i]);
-	}
-	free(job->fact_keys);
-	free(job->fact_values);
+	pf_args_free(job->facts);
 	for (i = 0; i < job->nedits; i++)
 		edit_clear(&job->edits[i]);
 	free(job->edits);
@@ -110,45 +115,12 @@ static const char *h_job_tmpdir(struct pf_job *job)
 
 static const char *h_job_fact(struct pf_job *job, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < job->nfacts; i++)
-		if (!strcmp(job->fact_keys[i], key))
-			return job->fact_values[i];
-	return NULL;
+	return pf_args_get(job->facts, key);
 }
 
 static int h_job_set_fact(struct pf_job *job, const char *key, const char *value)
 {
-	char *k, *v, **nk, **nv;
-	size_t i;
-
-	v = strdup(value);
-	if (!v)
-		return -PF_ENOMEM;
-	for (i = 0; i < job->nfacts; i++) {
-		if (!strcmp(job->fact_keys[i], key)) {
-			free(job->fact_values[i]);
-			job->fact_values[i] = v;
-			return 0;
-		}
-	}
-	k = strdup(key);
-	nk = realloc(job->fact_keys, (job->nfacts + 1) * sizeof(*nk));
-	if (nk)
-		job->fact_keys = nk;
-	nv = realloc(job->fact_values, (job->nfacts + 1) * sizeof(*nv));
-	if (nv)
-		job->fact_values = nv;
-	if (!k || !nk || !nv) {
-		free(k);
-		free(v);
-		return -PF_ENOMEM;
-	}
-	job->fact_keys[job->nfacts] = k;
-	job->fact_values[job->nfacts] = v;
-	job->nfacts++;
-	return 0;
+	return pf_args_set(job->facts, key, value);
 }
 
 static int h_job_set_media(struct pf_job *job, const struct pf_media_ops *ops,
@@ -330,7 +302,12 @@ static const char *h_job_wim(struct pf_job *job)
 	return job->wim;
 }
 
-static int h_output_path(struct pf_job *job, const char *name, char **out)
+/*
+ * Resolve output NAME (relative to the output folder, or absolute) to an
+ * absolute path in *OUT (malloc'd): its folder must exist; a FOLDER output
+ * may exist as a folder (it is replaced whole), a file output may not.
+ */
+static int resolve_output(struct pf_job *job, const char *name, int folder, char **out)
 {
 	char *joined = pf_path_join(job->outdir, name);
 	char *abs = joined ? pf_abspath(joined) : NULL;
@@ -348,8 +325,9 @@ static int h_output_path(struct pf_job *job, const char *name, char **out)
 		ret = -PF_ENOENT;
 		goto out;
 	}
-	if (pf_is_dir(abs)) {
-		pf_err("%s: output path is a folder", abs);
+	if (folder ? pf_is_file(abs) : pf_is_dir(abs)) {
+		pf_err(folder ? "%s: exists and is a file, not a folder"
+			      : "%s: output path is a folder", abs);
 		ret = -PF_EEXIST;
 		goto out;
 	}
@@ -362,6 +340,30 @@ out:
 	return ret;
 }
 
+static int h_output_path(struct pf_job *job, const char *name, char **out)
+{
+	return resolve_output(job, name, 0, out);
+}
+
+static int h_output_dir_path(struct pf_job *job, const char *name, char **out)
+{
+	return resolve_output(job, name, 1, out);
+}
+
+static int h_output_add(struct pf_job *job, const char *path)
+{
+	char **grown, *copy = strdup(path);
+
+	grown = copy ? realloc(job->outputs, (job->noutputs + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(copy);
+		return -PF_ENOMEM;
+	}
+	job->outputs = grown;
+	job->outputs[job->noutputs++] = copy;
+	return 0;
+}
+
 static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int *fd)
 {
 	(void)job;
@@ -371,23 +373,10 @@ static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int
 static int h_output_commit(struct pf_job *job, int fd, const char *tmp,
 			   const char *final)
 {
-	char **grown, *copy;
 	int ret;
 
 	ret = pf_commit_tmpfile(fd, tmp, final);
-	if (ret)
-		return ret;
-	copy = strdup(final);
-	grown = realloc(job->outputs, (job->noutputs + 1) * sizeof(*grown));
-	if (!copy || !grown) {
-		free(copy);
-		if (grown)
-			job->outputs = grown;
-		return -PF_ENOMEM;
-	}
-	job->outputs = grown;
-	job->outputs[job->noutputs++] = copy;
-	return 0;
+	return ret ? ret : h_output_add(job, final);
 }
 
 static void h_output_abort(struct pf_job *job, int fd, const char *tmp)
@@ -426,4 +415,6 @@ const struct pf_host pf_host_table = {
 	.output_begin = h_output_begin,
 	.output_commit = h_output_commit,
 	.output_abort = h_output_abort,
+	.output_dir_path = h_output_dir_path,
+	.output_add = h_output_add,
 };

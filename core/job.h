@@ -8,8 +8,7 @@
 struct pf_job {
 	char *outdir;               /* absolute */
 	char *tmpdir;               /* private, removed by pf_job_free */
-	char **fact_keys, **fact_values;
-	size_t nfacts;
+	struct pf_args *facts;      /* key/value facts about the media and run */
 	const struct pf_media_ops *media_ops;
 	void *media;
 	struct pf_edit *edits;      /* every string and data owned by the job */
@@ -26,6 +25,9 @@ extern const struct pf_host pf_host_table;
 /* A job writing into OUTDIR (absolute, must exist; NULL: a job that writes
  * no output) with a fresh tmpdir (inside OUTDIR, or in $TMPDIR). */
 int pf_job_new(const char *outdir, struct pf_job **out);
+
+/* The same with the tmpdir made in TMP_PARENT (NULL: as pf_job_new). */
+int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **out);
 
 /* Free the job: the media, the staging, and the tmpdir with its files. */
 void pf_job_free(struct pf_job *job);

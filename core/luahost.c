@@ -11,6 +11,7 @@
 #include "log.h"
 #include "luahost.h"
 #include "recipe.h"
+#include "unattend.h"
 #include "util.h"
 
 /* Registry key of the -D definitions table. */
@@ -50,6 +51,8 @@ static int luaopen_peforge_core(lua_State *L)
 	lua_setfield(L, -2, "version");                /* M */
 	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* M defs */
 	lua_setfield(L, -2, "defines");                /* M */
+	lua_getfield(L, LUA_REGISTRYINDEX, "peforge.datadir"); /* M dir|nil */
+	lua_setfield(L, -2, "datadir");                /* M */
 	return 1;
 }
 
@@ -132,6 +135,8 @@ int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
 	lua_getfield(L, -1, "preload");                /* pkg preload */
 	lua_pushcfunction(L, luaopen_peforge_core);
 	lua_setfield(L, -2, "peforge.core");
+	lua_pushcfunction(L, luaopen_peforge_unattend_core);
+	lua_setfield(L, -2, "peforge.unattend_core");
 	lua_pop(L, 2);
 	*out = h;
 	return 0;
@@ -145,6 +150,13 @@ void pf_lua_free(struct pf_lua *h)
 	free(h->scripts_dir);
 	free(h->recipe_dir);
 	free(h);
+}
+
+int pf_lua_set_datadir(struct pf_lua *h, const char *dir)
+{
+	lua_pushstring(h->L, dir);
+	lua_setfield(h->L, LUA_REGISTRYINDEX, "peforge.datadir");
+	return 0;
 }
 
 lua_State *pf_lua_state(struct pf_lua *h)
@@ -240,6 +252,14 @@ static int apply_define(lua_State *L, int t, const char *file, const char *path,
 		if (lua_isnil(L, -1)) {
 			lua_pop(L, 1);
 			lua_newtable(L);
+			lua_pushvalue(L, -1);
+			lua_setfield(L, -3, seg);
+		} else if (lua_type(L, -1) == LUA_TSTRING && seg != copy &&
+			   !strncmp(copy, "outputs", 8) && seg == copy + 8) {
+			/* outputs.NAME = "path" is { path = "path" }: -D may add to it */
+			lua_newtable(L);               /* cur str t */
+			lua_insert(L, -2);             /* cur t str */
+			lua_setfield(L, -2, "path");   /* cur t */
 			lua_pushvalue(L, -1);
 			lua_setfield(L, -3, seg);
 		} else if (!lua_istable(L, -1)) {

@@ -15,6 +15,9 @@ struct pf_lua;
 int pf_lua_new(const char *scripts_dir, struct pf_lua **out);
 void pf_lua_free(struct pf_lua *h);
 
+/* Tell the library where peforge's data files are (peforge.core.datadir). */
+int pf_lua_set_datadir(struct pf_lua *h, const char *dir);
+
 /* The state, for callers that read the results. */
 lua_State *pf_lua_state(struct pf_lua *h);
 

@@ -12,6 +12,8 @@
 #include "demo.h"
 #include "error.h"
 #include "loader.h"
+#include "mkwinpeimg.h"
+#include "unattend_cmd.h"
 #include "log.h"
 #include "pipeline.h"
 #include "util.h"
@@ -181,6 +183,21 @@ int main(int argc, char **argv)
 		break;
 	case PF_CMD_INSPECT:
 		ret = pf_inspect(reg, cli.source, cli.type, cli.json);
+		break;
+	case PF_CMD_UNATTEND:
+		ret = cli.check ? pf_unattend_check(&env, cli.check)
+				: pf_unattend_print(&env, cli.recipe, cli.machine, cli.outdir,
+						    cli.defines, cli.ndefines);
+		break;
+	case PF_CMD_MKWINPEIMG:
+		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
+		if (ret == -PF_EUSAGE) {
+			pf_registry_free(reg);
+			pf_env_clear(&env);
+			pf_cli_free(&cli);
+			wimlib_global_cleanup();
+			return 2;
+		}
 		break;
 	default:
 		ret = -PF_EINTERNAL;

@@ -46,15 +46,17 @@ int pf_env_init(struct pf_env *env)
 	if (env->uninstalled) {
 		env->plugin_dir = pf_strdup(PF_ABS_BUILDDIR "/plugins/.libs");
 		env->scripts_dir = pf_strdup(PF_ABS_SRCDIR "/scripts");
+		env->data_dir = pf_strdup(PF_ABS_SRCDIR);
 	} else {
 		env->plugin_dir = pf_strdup(PF_PLUGINDIR);
 		env->scripts_dir = pf_strdup(PF_SCRIPTSDIR);
+		env->data_dir = pf_strdup(PF_DATADIR);
 	}
 	if (scripts && *scripts) {
 		free(env->scripts_dir);
 		env->scripts_dir = pf_strdup(scripts);
 	}
-	if (!env->plugin_dir || !env->scripts_dir) {
+	if (!env->plugin_dir || !env->scripts_dir || !env->data_dir) {
 		pf_env_clear(env);
 		return -PF_ENOMEM;
 	}
@@ -65,6 +67,7 @@ void pf_env_clear(struct pf_env *env)
 {
 	free(env->plugin_dir);
 	free(env->scripts_dir);
+	free(env->data_dir);
 	memset(env, 0, sizeof(*env));
 }
 
@@ -279,11 +282,6 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 	size_t i;
 	int ret;
 
-	if (plan->has_machines) {
-		pf_err("%s: recipe key 'machines': per-machine rules are not supported "
-		       "by this version of peforge", plan->recipe);
-		return -PF_EUNSUPPORTED;
-	}
 	if (plan->noutputs == 0) {
 		pf_err("%s: the recipe asks for no output: add e.g. "
 		       "outputs = { wim = \"boot.wim\" }", plan->recipe);
@@ -470,22 +468,24 @@ static int check_overlay_links(const char *recipe, const char *root, const char 
  */
 static int stage_plan(struct pf_job *job, const struct pf_plan *plan)
 {
-	static const char winpeshl[] = "[LaunchApps]\r\n%SYSTEMDRIVE%\\start.cmd\r\n";
+	const char *name = plan->start_name ? plan->start_name : "start.cmd";
 	int ret;
 
 	if (plan->start) {
 		size_t n;
 		char *crlf = pf_text_crlf(plan->start, plan->start_len, &n);
+		char *winpeshl = pf_asprintf("[LaunchApps]\r\n%%SYSTEMDRIVE%%\\%s\r\n", name);
 
-		if (!crlf)
-			return -PF_ENOMEM;
-		ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE, "start.cmd", NULL,
-			    crlf, n, "start");
-		free(crlf);
+		ret = -PF_ENOMEM;
+		if (crlf && winpeshl)
+			ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE, name, NULL,
+				    crlf, n, "start");
 		if (!ret)
 			ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE,
 				    "Windows/System32/winpeshl.ini", NULL, winpeshl,
-				    sizeof(winpeshl) - 1, "start");
+				    strlen(winpeshl), "start");
+		free(crlf);
+		free(winpeshl);
 		if (ret)
 			return ret;
 	}
@@ -531,8 +531,8 @@ static void warn_unused_medium(const struct run *run)
 	for (i = 0; i < run->noutputs; i++)
 		if (strcmp(run->outputs[i].p->desc->name, "wim") != 0)
 			return;
-	pf_warn("%s: 'media' and 'unattend' place files on a boot medium, but the "
-		"only output is a bare boot.wim: they are not written anywhere",
+	pf_warn("%s: 'media', 'unattend' and 'machines' place files on a boot medium, "
+		"but the only output is a bare boot.wim: they are not written anywhere",
 		run->plan->recipe);
 }
 
@@ -544,6 +544,8 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 	int ret;
 
 	ret = pf_lua_new(env->scripts_dir, &run->lua);
+	if (!ret)
+		ret = pf_lua_set_datadir(run->lua, env->data_dir);
 	if (ret)
 		return ret;
 	for (i = 0; i < o->ndefines; i++) {
@@ -584,26 +586,26 @@ static int output_folder(const char *outdir, char **out)
 	return 0;
 }
 
-int pf_build(const struct pf_env *env, struct pf_registry *r,
-	     const struct pf_build_opts *o)
+/*
+ * Run RUN's plan: open every plugin, read the source and its facts, stage,
+ * run the drivers, the injector and the outputs.  RUN is cleared (and its
+ * plan freed) by the caller.
+ */
+static int run_plan(struct pf_registry *r, struct run *run_, const struct pf_build_opts *o)
 {
-	struct run run;
+	struct run run = *run_;
 	struct pf_media_facts *facts = NULL;
 	char *outdir = NULL;
 	size_t i;
 	int ret;
 
-	memset(&run, 0, sizeof(run));
-	ret = load_recipe(env, o, &run);
-	if (ret)
-		goto out;
 	ret = open_plugins(r, &run);
 	if (ret)
 		goto out;
 	ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new(outdir, &run.job);
+	ret = pf_job_new_in(outdir, o->tmp_parent, &run.job);
 	if (ret)
 		goto out;
 
@@ -624,6 +626,11 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	if (run.plan->boot_files && strcmp(facts->layout, "wim") != 0)
 		pf_warn("%s: boot_files is only used with a bare boot.wim source; the %s "
 			"media have their own boot files", run.plan->recipe, facts->layout);
+	/* media without an architecture (a bare WIM made without one): the
+	 * recipe's arch stands in for it */
+	if (run.plan->arch && !pf_host_table.job_fact(run.job, "arch") &&
+	    (ret = pf_host_table.job_set_fact(run.job, "arch", run.plan->arch)))
+		goto out;
 	if (run.plan->arch && pf_host_table.job_fact(run.job, "arch") &&
 	    strcmp(run.plan->arch, pf_host_table.job_fact(run.job, "arch")) != 0) {
 		pf_err("%s: arch '%s' asked for, but the media are '%s'", run.plan->recipe,
@@ -657,8 +664,35 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 out:
 	pf_progress_end();
 	pf_media_facts_free(facts);
-	run_clear(&run);
+	*run_ = run;
 	free(outdir);
+	return ret;
+}
+
+int pf_build(const struct pf_env *env, struct pf_registry *r,
+	     const struct pf_build_opts *o)
+{
+	struct run run;
+	int ret;
+
+	memset(&run, 0, sizeof(run));
+	ret = load_recipe(env, o, &run);
+	if (!ret)
+		ret = run_plan(r, &run, o);
+	run_clear(&run);
+	return ret;
+}
+
+int pf_build_plan(struct pf_registry *r, struct pf_plan *plan,
+		  const struct pf_build_opts *o)
+{
+	struct run run;
+	int ret;
+
+	memset(&run, 0, sizeof(run));
+	run.plan = plan;
+	ret = run_plan(r, &run, o);
+	run_clear(&run);
 	return ret;
 }
 

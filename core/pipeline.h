@@ -9,6 +9,7 @@
 struct pf_env {
 	char *plugin_dir;   /* built-in plugins */
 	char *scripts_dir;  /* the Lua library (scripts/) */
+	char *data_dir;     /* data files (unattend/peforge-unattend.xsd) */
 	int uninstalled;    /* running from the build tree */
 };
 
@@ -29,7 +30,14 @@ struct pf_build_opts {
 	const char **defines;   /* "key=value" */
 	size_t ndefines;
 	int print_outputs;      /* print "wrote: PATH" lines on stdout */
+	const char *tmp_parent; /* folder for the run's temporary folder, NULL:
+				   the output folder */
 };
+
+struct pf_plan;
+/* Run a plan made without a recipe (peforge mkwinpeimg); PLAN is freed. */
+int pf_build_plan(struct pf_registry *r, struct pf_plan *plan,
+		  const struct pf_build_opts *o);
 
 /*
  * Run the recipe: load it, check it, open every plugin it needs (so a bad

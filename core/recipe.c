@@ -85,6 +85,7 @@ void pf_plan_free(struct pf_plan *p)
 	free(p->arch);
 	free(p->image);
 	free(p->start);
+	free(p->start_name);
 	free(p->overlay);
 	for (i = 0; i < p->nfiles; i++) {
 		free(p->files[i].dest);
@@ -397,6 +398,9 @@ static int read_outputs(lua_State *L, int idx, const char *recipe,
 			ret = pf_args_set(o.args, "path", lua_tostring(L, -1));
 		else
 			ret = flatten(L, lua_gettop(L), NULL, o.args);
+		/* so an output resolves its own host paths like the recipe's */
+		if (!ret)
+			ret = pf_args_set(o.args, "recipe_dir", p->recipe_dir);
 		grown = ret ? NULL : realloc(p->outputs, (p->noutputs + 1) * sizeof(*grown));
 		if (!grown) {
 			free(o.name);
@@ -447,6 +451,11 @@ static int read_drivers(lua_State *L, int idx, const char *recipe,
 	}
 	lua_pop(L, 1);
 	n = (lua_Integer)lua_rawlen(L, idx);
+	if (n == 0) {
+		pf_err("%s: recipe key 'drivers': no folder given (drivers = { \"folder\", "
+		       "... })", recipe);
+		return -PF_ERECIPE;
+	}
 	p->drivers = calloc((size_t)n + 1, sizeof(char *));
 	if (!p->drivers)
 		return -PF_ENOMEM;
@@ -464,6 +473,56 @@ static int read_drivers(lua_State *L, int idx, const char *recipe,
 			return -PF_ENOMEM;
 		p->ndrivers++;
 	}
+	return 0;
+}
+
+/*
+ * Read `machines`, the table pe.machines{...} returns: its `files` (medium
+ * path -> answer file text, one per machine plus a default) are added to
+ * the medium's files, like `media`, so they reach the ISO root and the
+ * Samba share.
+ */
+static int read_machines(lua_State *L, int idx, const char *recipe, const char *dir,
+			 struct pf_plan *p)
+{
+	struct pf_plan_file *more = NULL, *grown;
+	size_t n = 0, i, j;
+	int ret;
+
+	lua_getfield(L, idx, "files");
+	if (!lua_istable(L, -1)) {
+		pf_err("%s: recipe key 'machines': expected the table pe.machines{...} "
+		       "returns (with a 'files' table), got a table whose 'files' is %s",
+		       recipe, luaL_typename(L, -1));
+		lua_pop(L, 1);
+		return -PF_ERECIPE;
+	}
+	ret = read_file_table(L, lua_gettop(L), recipe, dir, "machines.files", &more, &n);
+	lua_pop(L, 1);
+	if (ret)
+		return ret;
+	grown = realloc(p->media, (p->nmedia + n + 1) * sizeof(*grown));
+	if (!grown) {
+		for (i = 0; i < n; i++) {
+			free(more[i].dest);
+			free(more[i].data);
+			free(more[i].src);
+		}
+		free(more);
+		return -PF_ENOMEM;
+	}
+	p->media = grown;
+	memcpy(p->media + p->nmedia, more, n * sizeof(*more));
+	p->nmedia += n;
+	free(more);
+	for (i = 1; i < p->nmedia; i++) {
+		struct pf_plan_file t = p->media[i];
+
+		for (j = i; j > 0 && strcmp(p->media[j - 1].dest, t.dest) > 0; j--)
+			p->media[j] = p->media[j - 1];
+		p->media[j] = t;
+	}
+	p->nmachine_files = n;
 	return 0;
 }
 
@@ -616,7 +675,8 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		goto out;
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "machines");
-	p->has_machines = !lua_isnil(L, -1);
+	if (!lua_isnil(L, -1) && (ret = read_machines(L, lua_gettop(L), recipe, recipe_dir, p)))
+		goto out;
 	lua_pop(L, 1);
 	lua_getfield(L, idx, "keep_setup");
 	p->keep_setup = lua_toboolean(L, -1);

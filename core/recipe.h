@@ -29,6 +29,7 @@ struct pf_plan {
 	char *arch;          /* or NULL (detect) */
 	char *image;         /* "setup", "pe", or a number; NULL = default */
 	char *start;         /* start script text, or NULL */
+	char *start_name;    /* its name at the image root; NULL: start.cmd */
 	size_t start_len;
 	char *overlay;       /* absolute folder, or NULL */
 	struct pf_plan_file *files;
@@ -40,7 +41,7 @@ struct pf_plan {
 	char *drivers_dest;  /* drivers.dest: folder in the image, or NULL */
 	char *unattend;      /* answer file text, or NULL */
 	size_t unattend_len;
-	int has_machines;
+	size_t nmachine_files; /* of media: the per-machine answer files */
 	int keep_setup;
 	int inplace;
 	struct pf_plan_output *outputs; /* sorted by name */

@@ -88,11 +88,12 @@ static int wim_fail(const struct pf_host *h, const char *where, const char *what
 }
 
 /*
- * The image index to customize: "setup" = 2, "pe" = 1, a number; by
- * default the Setup image (2) when there are two or more, else the only one.
+ * The image index to customize: "setup" = 2, "pe" = 1, "boot" = the WIM's
+ * boot image (BOOT_INDEX, or 1 when it has none), a number; by default the
+ * Setup image (2) when there are two or more, else the only one.
  */
 static int pick_image(const struct inj_state *s, const char *where, int count,
-		      int *out)
+		      int boot_index, int *out)
 {
 	const char *img = s->image;
 	long idx;
@@ -104,12 +105,14 @@ static int pick_image(const struct inj_state *s, const char *where, int count,
 		idx = 2;
 	else if (!strcasecmp(img, "pe"))
 		idx = 1;
+	else if (!strcasecmp(img, "boot"))
+		idx = boot_index ? boot_index : 1;
 	else {
 		errno = 0;
 		idx = strtol(img, &end, 10);
 		if (errno || *end || end == img) {
 			s->host->log(PF_LOG_ERROR, NAME, "image '%s': expected \"setup\", "
-				     "\"pe\" or an image number", img);
+				     "\"pe\", \"boot\" or an image number", img);
 			return -PF_ERECIPE;
 		}
 	}
@@ -306,9 +309,12 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	if (w)
 		return wim_fail(h, path, "cannot open boot.wim for writing", w);
 	wimlib_get_wim_info(wim, &info);
-	ret = pick_image(s, path, info.image_count, &idx);
+	ret = pick_image(s, path, info.image_count, (int)info.boot_index, &idx);
 	if (ret)
 		goto out;
+	if (info.compression_type == WIMLIB_COMPRESSION_TYPE_LZMS)
+		h->log(PF_LOG_WARN, NAME, "%s: LZMS compression, which wimboot cannot read, "
+		       "is kept in place: build without inplace to get an LZX boot.wim", path);
 	name = wimlib_get_image_name(wim, idx);
 	h->log(PF_LOG_INFO, NAME, "updating image %d \"%s\" of %s in place", idx,
 	       name ? name : "", path);
@@ -365,7 +371,7 @@ static int inj_run(void *state, struct pf_job *job)
 		goto out;
 	}
 	wimlib_get_wim_info(src, &info);
-	ret = pick_image(s, src_path, info.image_count, &idx);
+	ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
 	if (ret)
 		goto out;
 	/* Keep the source's compression so resources are copied raw, except

@@ -196,6 +196,34 @@ void outlib_dir_abort(const char *tmp)
 		rm_rf(tmp);
 }
 
+int outlib_dir_replaceable(const char *dir, const char *mark)
+{
+	char *readme = NULL, line[128];
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	FILE *f;
+	int ok = 0;
+
+	if (d) {
+		while ((de = readdir(d)) && (!strcmp(de->d_name, ".") ||
+					     !strcmp(de->d_name, "..")))
+			;
+		ok = de == NULL; /* empty: nothing to lose */
+		closedir(d);
+		if (ok)
+			return 1;
+	}
+	if (asprintf(&readme, "%s/README.txt", dir) < 0)
+		return 0;
+	f = fopen(readme, "re");
+	if (f) {
+		ok = fgets(line, sizeof(line), f) && !strncmp(line, mark, strlen(mark));
+		fclose(f);
+	}
+	free(readme);
+	return ok;
+}
+
 int outlib_mkparents(const struct pf_host *h, const char *who, const char *root,
 		     const char *path)
 {

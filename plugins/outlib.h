@@ -39,6 +39,10 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 		      const char *final);
 void outlib_dir_abort(const char *tmp);
 
+/* 1 when folder DIR may be replaced whole: it is empty, or the first line
+ * of its README.txt starts with MARK (a folder the same plugin wrote). */
+int outlib_dir_replaceable(const char *dir, const char *mark);
+
 /* Create the folders of PATH's parent under ROOT (mkdir -p). */
 int outlib_mkparents(const struct pf_host *h, const char *who, const char *root,
 		     const char *path);

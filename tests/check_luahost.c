@@ -207,7 +207,17 @@ START_TEST(test_lua_defines_applied)
 	ck_assert_int_eq(pf_lua_new("/nonexistent", &lua), 0);
 	pf_lua_define(lua, "image", "3");
 	pf_lua_define(lua, "inplace", "yes");
-	ck_assert_int_eq(run("n.lua", "return { image = 2 }\n", &err2), 0);
+	pf_lua_define(lua, "outputs.iso.noprompt", "true");
+	ck_assert_int_eq(run("n.lua", "return { image = 2, outputs = { iso = 'w.iso' } }\n",
+			     &err2), 0);
+	/* a string output became { path = ..., noprompt = ... } */
+	lua_getfield(pf_lua_state(lua), -1, "outputs");
+	lua_getfield(pf_lua_state(lua), -1, "iso");
+	lua_getfield(pf_lua_state(lua), -1, "path");
+	ck_assert_str_eq(lua_tostring(pf_lua_state(lua), -1), "w.iso");
+	lua_getfield(pf_lua_state(lua), -2, "noprompt");
+	ck_assert_str_eq(lua_tostring(pf_lua_state(lua), -1), "true");
+	lua_pop(pf_lua_state(lua), 4);
 	lua_getfield(pf_lua_state(lua), -1, "image");  /* a numeral stays a number */
 	ck_assert_int_eq(lua_type(pf_lua_state(lua), -1), LUA_TNUMBER);
 	/* a boolean key the recipe leaves unset takes a boolean */

@@ -147,7 +147,7 @@ START_TEST(test_pipeline_builds_wim)
 		"  unattend = '<unattend/>',\n"
 		"  outputs = { wim = 'boot.wim' } }\n", &err), 0);
 	/* unattend goes to a boot medium, and a bare WIM has none: said so */
-	ck_assert_ptr_nonnull(strstr(err, "'media' and 'unattend' place files on a boot medium"));
+	ck_assert_ptr_nonnull(strstr(err, "'media', 'unattend' and 'machines' place files on a boot medium"));
 	after = source_bytes(&alen);
 	ck_assert_uint_eq(blen, alen);
 	ck_assert_int_eq(memcmp(before, after, blen), 0);
@@ -250,7 +250,7 @@ static const struct {
 	{ "return { source = 'media', drivers = { 'd' }, outputs = { wim = 'b.wim' } }",
 	  "/d: no such folder" },
 	{ "return { source = 'media', machines = {}, outputs = { wim = 'b.wim' } }",
-	  "per-machine rules are not supported" },
+	  "recipe key 'machines': expected the table pe.machines{...} returns" },
 	{ "return { source = 'media', source_type = 'nosuch', outputs = { wim = 'b.wim' } }",
 	  "source_type 'nosuch': no such source plugin (loaded: " },
 	{ "return { source = 'media', inplace = true, outputs = { wim = 'b.wim' } }",

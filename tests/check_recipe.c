@@ -54,6 +54,8 @@ static const struct {
 	  "recipe key 'source' is missing" },
 	{ "return { source = 'm', files = { ['../etc/passwd'] = 'x' } }",
 	  "'../etc/passwd' leaves its root with '..'" },
+	{ "return { source = 'm', drivers = { dest = 'x' } }",
+	  "recipe key 'drivers': no folder given" },
 	{ "return { source = 'm', arch = 'amd65' }",
 	  "recipe key 'arch': 'amd65' is not an architecture (amd64, x86 or arm64)" },
 	{ "return { source = 'm', drivers = { 'd', dest = 7 } }",

@@ -8,9 +8,10 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libwim-dev wimtools ntfs-3g-dev libfuse-dev
       libxml2-dev liblua5.4-dev lua5.4 check jq
       libudfread-dev libiso9660-dev libisofs-dev
-      syslinux syslinux-common isolinux pxelinux mtools dosfstools fdisk
+      syslinux syslinux-common pxelinux mtools dosfstools fdisk
       dnsmasq-base samba smbclient wine64 wine gcc-mingw-w64-x86-64
-      genisoimage strace util-linux bsdutils bc"
+      ipxe xorriso genisoimage strace util-linux bsdutils bc
+      qemu-system-x86 ovmf gnu-efi ipxe-qemu"
 
 if [ "${PEFORGE_SKIP_APT:-0}" = 1 ]; then
     exit 0

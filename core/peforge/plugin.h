@@ -15,7 +15,9 @@
  * or installing it in $(pkg-config --variable=plugindir peforge-plugin).
  *
  * ABI rule: PF_PLUGIN_ABI is bumped on ANY change to this file that changes
- * a struct layout, a function signature or the meaning of a value.  The
+ * a struct layout, a function signature or the meaning of a value, with one
+ * exception: new functions may be APPENDED to struct pf_host; a plugin
+ * checks PF_HOST_HAS(host, member) before using one.  The
  * loader refuses a plugin whose descriptor says another ABI.  The symbol
  * name `pf_plugin_v1` and the position of `abi` as the first member never
  * change, so an old core can always read a new plugin's ABI and say why it
@@ -234,7 +236,18 @@ struct pf_host {
 			     const char *final);
 	/* Close FD (when >= 0) and remove TMP. */
 	void (*output_abort)(struct pf_job *job, int fd, const char *tmp);
+
+	/* ---- appended members: check `size` before using them ---- */
+	/* Resolve folder output NAME like output_path, except that it may
+	 * already exist as a folder (it is then replaced whole). */
+	int (*output_dir_path)(struct pf_job *job, const char *name, char **out);
+	/* List PATH (a folder an output wrote whole) among the run's outputs. */
+	int (*output_add)(struct pf_job *job, const char *path);
 };
+
+/* 1 when HOST has member MEMBER (appended members came after ABI 1.0). */
+#define PF_HOST_HAS(host, member) \
+	((host)->size >= offsetof(struct pf_host, member) + sizeof((host)->member))
 
 /*
  * The descriptor a plugin exports as `pf_plugin_v1`.

@@ -2,7 +2,26 @@
 --
 -- Library functions return plain text (or a table with a `text` field), so a
 -- recipe can print, tweak or test what they generate before returning it.
-local core = require "peforge.core"
+--
+-- The submodules (peforge.batch, peforge.netuse, peforge.startcmd,
+-- peforge.smbconf) need no C code: they load in plain lua5.4 too.  Outside
+-- peforge, where the C module peforge.core is absent, this module uses a
+-- stand-in (version "dev", no -D definitions, messages on stderr).
+local has_core, core = pcall(require, "peforge.core")
+if not has_core then
+  core = {
+    version = "dev",
+    defines = {},
+    log = function(level, msg)
+      io.stderr:write("peforge: recipe: ", level == "info" and "" or (level .. ": "), msg, "\n")
+    end,
+  }
+end
+
+local batch = require "peforge.batch"
+local netuse = require "peforge.netuse"
+local startcmd = require "peforge.startcmd"
+local smbconf = require "peforge.smbconf"
 
 local M = {}
 
@@ -31,6 +50,22 @@ function M.crlf(text)
   return (text:gsub("\r?\n", "\r\n"))
 end
 
+--- Escaping for cmd.exe batch files (see scripts/peforge/batch.lua).
+M.batch = batch
+
+--- The WinPE start script: { text = CRLF script, netuse = ..., ... }.
+-- See scripts/peforge/startcmd.lua and docs/deploy.md.
+M.startcmd = startcmd.startcmd
+
+--- The `net use` block of a start script: { text = ..., ... }.
+-- See scripts/peforge/netuse.lua and docs/deploy.md.
+M.netuse = netuse.netuse
+
+--- The Samba configuration of the deployment share:
+-- { text = fragment, standalone = smb.conf, ... }.
+-- See scripts/peforge/smbconf.lua and docs/deploy.md.
+M.smbconf = smbconf.smbconf
+
 --- Called by peforge on the table a recipe returns (after -D definitions),
 -- to fill in what the library derives from it.  Modules add steps to
 -- M.finalizers: functions(recipe) returning the recipe.  Returns the recipe.
@@ -38,6 +73,112 @@ M.finalizers = {}
 function M.finalize(recipe)
   for _, step in ipairs(M.finalizers) do
     recipe = step(recipe) or recipe
+  end
+  return recipe
+end
+
+--- The message of error E (a batch.fail misuse, or anything else).
+local function message(e)
+  if batch.is_misuse(e) then
+    return tostring(e)
+  end
+  return tostring(e):gsub("^[^:]*%.lua:%d+: ", "")
+end
+
+--- Finalizer: `start` given as a plain table of pe.startcmd options (no
+-- `text`) is rendered with pe.startcmd, so that -D start.netuse.server=...
+-- works.  A table made by pe.startcmd (it has `text`) is left as it is.
+local function finalize_start(recipe)
+  local start = recipe.start
+  if type(start) ~= "table" or start.text ~= nil then
+    return recipe
+  end
+  local ok, res = pcall(startcmd.build, start)
+  if not ok then
+    error("recipe key 'start': " .. message(res), 0)
+  end
+  recipe.start = res
+  return recipe
+end
+
+--- Finalizer: `outputs.samba` given as a string (the share's folder on
+-- the server, like every output's `NAME = "path"`, which is
+-- `{ path = "path" }`) or a table without `text` is rendered with
+-- pe.smbconf: its pe.smbconf options
+-- (share, path, guest, user, writable, hosts_allow, ...) give `text` (the
+-- fragment), `standalone` (a whole smb.conf), `smbpasswd` and `mode`; the
+-- other keys (dir, copy_media) stay for the plugin.  On a mistake the
+-- table gets `error` (the message) instead, which the samba output
+-- reports as its one error line.  Also warns when the start script maps
+-- another share, or in another mode, than the one configured.
+local function finalize_samba(recipe)
+  local outputs = recipe.outputs
+  if type(outputs) ~= "table" then
+    return recipe
+  end
+  local samba = outputs.samba
+  if type(samba) == "string" then
+    samba = { path = samba }
+    outputs.samba = samba
+  end
+  if type(samba) ~= "table" then
+    return recipe
+  end
+  for _, k in ipairs { "text", "standalone" } do
+    if samba[k] ~= nil and type(samba[k]) ~= "string" then
+      samba.error = string.format("outputs.samba: '%s': expected a string (pe.smbconf{...}.%s), "
+        .. "got %s", k, k, type(samba[k]))
+      samba[k] = nil
+      return recipe
+    end
+  end
+  if samba.text == nil then
+    local opts = {}
+    for k, v in pairs(samba) do
+      if smbconf.option_names[k] then opts[k] = v end
+    end
+    local ok, res = pcall(smbconf.build, opts)
+    if not ok then
+      samba.error = "outputs.samba: " .. message(res)
+      return recipe
+    end
+    samba.text = res.text
+    samba.standalone = res.standalone
+    samba.share = res.share
+    samba.path = res.path
+    samba.mode = res.guest and "guest" or "user"
+    samba.smbpasswd = res.smbpasswd
+    for _, n in ipairs(res.notes) do
+      M.warn("outputs.samba: %s", n)
+    end
+  end
+  local start = recipe.start
+  if type(start) == "table" and start.share and samba.share then
+    if start.share:lower() ~= tostring(samba.share):lower() then
+      M.warn("start.cmd maps the share '%s' but outputs.samba configures '%s'",
+        start.share, tostring(samba.share))
+    end
+    if samba.mode and start.guest ~= nil and (samba.mode == "guest") ~= start.guest then
+      M.warn("start.cmd maps the share in %s mode but outputs.samba configures it in %s mode",
+        start.guest and "guest" or "authenticated", samba.mode == "guest" and "guest"
+        or "authenticated")
+    end
+  end
+  return recipe
+end
+
+M.finalizers[#M.finalizers + 1] = finalize_start
+M.finalizers[#M.finalizers + 1] = finalize_samba
+
+--- Answer files: pe.unattend{...} (scripts/peforge/unattend.lua) and the
+-- per-machine rules pe.machines{...} (scripts/peforge/machines.lua); see
+-- docs/unattend.md.  Loaded on first use: they need the C module
+-- peforge.unattend_core, which only the peforge program has.
+function M.unattend(opts) return require("peforge.unattend").unattend(opts) end
+function M.machines(opts) return require("peforge.machines").machines(opts) end
+M.finalizers[#M.finalizers + 1] = function(recipe)
+  if type(recipe.unattend) == "table" and type(recipe.unattend.files) == "table" then
+    return require("peforge.unattend").finalize(recipe)
   end
   return recipe
 end

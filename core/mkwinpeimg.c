@@ -1,0 +1,297 @@
+/* core/mkwinpeimg.c - `peforge mkwinpeimg`: a drop-in for wimlib's mkwinpeimg. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "log.h"
+#include "mkwinpeimg.h"
+#include "pipeline.h"
+#include "recipe.h"
+#include "util.h"
+
+const char pf_mkwinpeimg_usage[] =
+	"Usage: peforge mkwinpeimg [OPTIONS] IMAGE\n"
+	"\n"
+	"Make a bootable Windows PE image, like wimlib's mkwinpeimg: a USB disk\n"
+	"image (default), an ISO (--iso) or just the boot.wim (--only-wim).\n"
+	"Unlike mkwinpeimg, the ISO and the disk image boot on BIOS AND UEFI,\n"
+	"--windows-dir may be an ISO file (read without mounting), setup.exe is\n"
+	"always renamed on the Setup image, --wim accepts a multi-image WIM (its\n"
+	"boot image is used), and nothing is left in --tmp-dir or the image.\n"
+	"\n"
+	"  -i, --iso                make an ISO image (IMAGE may be - for stdout)\n"
+	"  -o, --only-wim           make only the customized boot.wim\n"
+	"  -W, --windows-dir=DIR    Windows media: a folder or an ISO file (default:\n"
+	"                           the first of /mnt/windows, /mnt/windows7,\n"
+	"                           /mnt/windows8, /mnt/windows10 holding sources/)\n"
+	"  -A, --waik-dir=DIR       a WAIK supplement folder instead of -W\n"
+	"  -s, --start-script=FILE  run FILE (added as \\FILE's name) instead of Setup\n"
+	"  -w, --wim=WIM            use WIM as boot.wim\n"
+	"  -O, --overlay=DIR        add DIR's contents to the root of the WIM image\n"
+	"  -t, --tmp-dir=DIR        make temporary files in DIR (never deleted)\n"
+	"  -a, --arch=ARCH          x86, amd64 or arm64 (checked against the media)\n"
+	"  -h, --help               this help\n"
+	"  -v, --version            the version\n"
+	"\n"
+	"Example (the seed's command line, verbatim after peforge):\n"
+	"  peforge mkwinpeimg --iso --windows-dir=/mnt/windows --start-script=start.cmd winpe.iso\n";
+
+/* The parsed command line. */
+struct mk_opts {
+	int iso, only_wim;
+	const char *windows_dir, *waik_dir, *start_script, *wim, *overlay, *tmp_dir, *arch;
+	const char *image;
+};
+
+/* Log a usage error and return -PF_EUSAGE. */
+static int usage(const char *msg, const char *arg)
+{
+	pf_err("mkwinpeimg: %s%s%s (see 'peforge mkwinpeimg --help')", msg,
+	       arg ? " " : "", arg ? arg : "");
+	return -PF_EUSAGE;
+}
+
+/* Parse ARGV into O.  Returns 0, 1 for --help/--version done, or -PF_EUSAGE. */
+static int parse(int argc, char **argv, struct mk_opts *o)
+{
+	static const struct option longs[] = {
+		{ "iso", no_argument, NULL, 'i' },
+		{ "only-wim", no_argument, NULL, 'o' },
+		{ "windows-dir", required_argument, NULL, 'W' },
+		{ "waik-dir", required_argument, NULL, 'A' },
+		{ "start-script", required_argument, NULL, 's' },
+		{ "wim", required_argument, NULL, 'w' },
+		{ "overlay", required_argument, NULL, 'O' },
+		{ "tmp-dir", required_argument, NULL, 't' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+ioW:A:s:w:O:t:a:hv", longs, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->iso = 1; break;
+		case 'o': o->only_wim = 1; break;
+		case 'W': o->windows_dir = optarg; break;
+		case 'A': o->waik_dir = optarg; break;
+		case 's': o->start_script = optarg; break;
+		case 'w': o->wim = optarg; break;
+		case 'O': o->overlay = optarg; break;
+		case 't': o->tmp_dir = optarg; break;
+		case 'a': o->arch = optarg; break;
+		case 'h':
+			fputs(pf_mkwinpeimg_usage, stdout);
+			return 1;
+		case 'v':
+			printf("peforge mkwinpeimg %s\n", PACKAGE_VERSION);
+			return 1;
+		default:
+			return usage(optopt ? "unknown option or missing value:" :
+				     "unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return usage(optind == argc ? "missing IMAGE" : "more than one IMAGE",
+			     optind == argc ? NULL : argv[optind + 1]);
+	o->image = argv[optind];
+	if (o->iso && o->only_wim)
+		return usage("--iso and --only-wim cannot be used together", NULL);
+	if (o->windows_dir && o->waik_dir)
+		return usage("--windows-dir and --waik-dir cannot be used together", NULL);
+	if (!strcmp(o->image, "-") && !o->iso)
+		return usage("IMAGE can be - (standard output) only with --iso", NULL);
+	if (o->arch && strcmp(o->arch, "x86") && strcmp(o->arch, "amd64") &&
+	    strcmp(o->arch, "arm64"))
+		return usage("--arch must be x86, amd64 or arm64, not", o->arch);
+	return 0;
+}
+
+/* mkwinpeimg's default media folder: the first /mnt/windows* with sources/. */
+static const char *default_windows_dir(void)
+{
+	static const char *const dirs[] = { "/mnt/windows", "/mnt/windows7",
+					    "/mnt/windows8", "/mnt/windows10", NULL };
+	int i;
+
+	for (i = 0; dirs[i]; i++) {
+		char *s = pf_path_join(dirs[i], "sources");
+		int yes = s && pf_is_dir(s);
+
+		free(s);
+		if (yes)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+/* Add output NAME writing PATH to plan P. */
+static int add_output(struct pf_plan *p, const char *name, const char *path)
+{
+	struct pf_plan_output *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -PF_ENOMEM;
+	o->name = pf_strdup(name);
+	o->args = pf_args_new(name);
+	if (!o->name || !o->args || pf_args_set(o->args, "path", path) ||
+	    pf_args_set(o->args, "recipe_dir", p->recipe_dir)) {
+		free(o->name);
+		pf_args_free(o->args);
+		free(o);
+		return -PF_ENOMEM;
+	}
+	p->outputs = o;
+	p->noutputs = 1;
+	return 0;
+}
+
+/* Turn the options into a plan writing FINAL.  *OUT is freed by the caller
+ * (or by pf_build_plan). */
+static int make_plan(const struct mk_opts *o, const char *final, struct pf_plan **out)
+{
+	struct pf_plan *p = calloc(1, sizeof(*p));
+	const char *media = o->waik_dir ? o->waik_dir : o->windows_dir;
+	int ret = -PF_ENOMEM;
+
+	if (!p)
+		return -PF_ENOMEM;
+	p->recipe = pf_strdup("mkwinpeimg");
+	p->recipe_dir = pf_abspath(".");
+	if (!p->recipe || !p->recipe_dir)
+		goto out;
+	if (!media && !o->wim) {
+		media = default_windows_dir();
+		if (!media) {
+			pf_err("mkwinpeimg: no Windows media: give --windows-dir (a folder or "
+			       "an ISO file) or --waik-dir; none of /mnt/windows* holds sources/");
+			ret = -PF_EUSAGE;
+			goto out;
+		}
+	}
+	if (o->wim) {
+		/* The WIM is boot.wim; the boot files come from the media, if given. */
+		p->source = pf_abspath(o->wim);
+		p->source_type = pf_strdup("wim");
+		p->image = pf_strdup("boot");
+		if (media && !(p->boot_files = pf_abspath(media)))
+			goto out;
+		if (!p->source || !p->source_type || !p->image)
+			goto out;
+	} else if (!(p->source = pf_abspath(media))) {
+		goto out;
+	}
+	if (o->arch && !(p->arch = pf_strdup(o->arch)))
+		goto out;
+	if (o->overlay && !(p->overlay = pf_abspath(o->overlay)))
+		goto out;
+	if (o->start_script) {
+		const char *base = strrchr(o->start_script, '/');
+		size_t len;
+
+		ret = pf_read_file(o->start_script, &p->start, &len);
+		if (ret)
+			goto out;
+		p->start_len = len;
+		ret = -PF_ENOMEM;
+		if (!(p->start_name = pf_strdup(base ? base + 1 : o->start_script)))
+			goto out;
+	}
+	ret = add_output(p, o->iso ? "iso" : o->only_wim ? "wim" : "disk", final);
+	if (ret)
+		goto out;
+	*out = p;
+	return 0;
+out:
+	pf_plan_free(p);
+	return ret;
+}
+
+/* Copy the file PATH to standard output. */
+static int cat_to_stdout(const char *path)
+{
+	char buf[1 << 16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		pf_err("%s: %s", path, strerror(errno));
+		return -PF_EIO;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) {
+			pf_err("standard output: write failed: %s", strerror(errno));
+			ret = -PF_EIO;
+			break;
+		}
+	if (n < 0) {
+		pf_err("%s: read error: %s", path, strerror(errno));
+		ret = -PF_EIO;
+	}
+	close(fd);
+	if (!ret && fflush(stdout) != 0) {
+		pf_err("standard output: write failed: %s", strerror(errno));
+		ret = -PF_EIO;
+	}
+	return ret;
+}
+
+int pf_mkwinpeimg(struct pf_registry *r, int argc, char **argv)
+{
+	struct mk_opts o;
+	struct pf_build_opts b = { 0 };
+	struct pf_plan *plan = NULL;
+	char *final = NULL, *outdir = NULL, *spool = NULL;
+	int ret;
+
+	ret = parse(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	if (o.tmp_dir && !pf_is_dir(o.tmp_dir)) {
+		pf_err("mkwinpeimg: --tmp-dir %s: no such folder", o.tmp_dir);
+		return -PF_ENOENT;
+	}
+	if (!strcmp(o.image, "-")) {
+		/* An ISO to standard output: made in a private folder, then sent. */
+		ret = pf_mkdtemp_in(o.tmp_dir, "peforge-stdout", &spool);
+		if (ret)
+			return ret;
+		final = pf_path_join(spool, "winpe.iso");
+	} else {
+		final = pf_abspath(o.image);
+	}
+	outdir = final ? pf_dirname(final) : NULL;
+	ret = -PF_ENOMEM;
+	if (!final || !outdir)
+		goto out;
+	ret = make_plan(&o, final, &plan);
+	if (ret)
+		goto out;
+	b.recipe = "mkwinpeimg";
+	b.outdir = outdir;
+	b.tmp_parent = o.tmp_dir;
+	b.print_outputs = !spool;
+	ret = pf_build_plan(r, plan, &b);
+	if (!ret && spool)
+		ret = cat_to_stdout(final);
+out:
+	if (spool) {
+		pf_rm_rf(spool);
+		free(spool);
+	}
+	free(final);
+	free(outdir);
+	return ret;
+}

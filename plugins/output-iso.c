@@ -1,0 +1,824 @@
+/*
+ * plugins/output-iso.c - output plugin "iso": a CD/DVD image that boots on
+ * BIOS and UEFI, built in process with libisofs.
+ *
+ *   outputs = { iso = "winpe.iso" }
+ *   outputs = { iso = { path = "winpe.iso", noprompt = true, label = "X",
+ *                       bios = true, uefi = true } }
+ *
+ * The image holds the boot medium's files (outlib_medium_files: the media's
+ * boot files, sources/boot.wim = the run's WIM, the recipe's `media` files
+ * and the answer file) and two El Torito entries, as on Windows media:
+ *   1. BIOS (platform 0x00), no emulation, 8 sectors of boot/etfsboot.com;
+ *   2. UEFI (platform 0xEF), no emulation, efi/microsoft/boot/efisys.bin
+ *      (efisys_noprompt.bin with noprompt = true: no "Press any key").
+ * bios = false or uefi = false leaves the entry out.
+ *
+ * File systems: ISO 9660 level 3 plus Joliet (the names Windows shows) and
+ * Rock Ridge (the names Linux shows).  Level 3 lets a file of 4 GiB or more
+ * be written as several extents ("multi-extent"): boot.wim is always below
+ * 4 GiB, but a recipe `media` file (an install.wim) may not be.  As
+ * mkwinpeimg does (mkisofs -d -N), ISO 9660 names get no version number
+ * (";1") and no forced trailing dot, so that "BOOTMGR" is found by its plain
+ * name.  libisofs writes no UDF.
+ *
+ * Nothing is copied to a temporary file: media files are read through
+ * host->media_read by a custom IsoStream (struct media_stream), host files
+ * through libisofs' own local-file streams, and bytes from memory.  The
+ * image is pulled from libisofs' burn_source into the descriptor of
+ * host->output_begin, so the file is whole or absent.
+ *
+ * libisofs: iso_init() is not reference-counted (iso_finish() tears down
+ * its global message queue), and nothing else in the process uses libisofs
+ * (the iso source reads with libudfread/libcdio), so open() calls
+ * iso_init_with_flag() and close() calls iso_finish().  Flag bit0 keeps
+ * libisofs from calling setlocale() on the whole process; names are then
+ * declared UTF-8 with iso_set_local_charset().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/* libisofs.h needs stdint.h, sys/stat.h and time.h first; this define
+ * gives its copy of libburn's struct burn_source (no libburn here). */
+#define LIBISOFS_WITHOUT_LIBBURN 1
+#include <libisofs/libisofs.h>
+
+#include "outlib.h"
+
+#define NAME "iso"
+#define BIOS_FILE "boot/etfsboot.com"
+#define UEFI_FILE "efi/microsoft/boot/efisys.bin"
+#define UEFI_FILE_NOPROMPT "efi/microsoft/boot/efisys_noprompt.bin"
+/* Hidden from every tree: only the El Torito record points to it. */
+#define CATALOG "/peforge-boot.cat"
+#define LABEL_MAX 32
+#define BLOCK 2048
+#define CHUNK (32 * BLOCK)
+
+struct iso_state {
+	const struct pf_host *host;
+	const char *path;         /* outputs.iso.path (owned by the core) */
+	char label[LABEL_MAX + 1]; /* the recipe's label, upper case, or "" */
+	int noprompt, bios, uefi;
+	int iso_ready;            /* iso_init succeeded: iso_finish at close */
+};
+
+/* What the media streams share during one run: the job, and the first
+ * read error (written by libisofs' writer thread, read by run() after
+ * that thread is joined). */
+struct iso_run {
+	const struct pf_host *host;
+	struct pf_job *job;
+	char err[512];
+};
+
+/* ---- arguments ---------------------------------------------------------- */
+
+/*
+ * Copy the volume label TEXT upper-cased into OUT (LABEL_MAX + 1 bytes).
+ * Returns 0, or -PF_ERECIPE (logged) when it is empty, longer than 32 or
+ * holds a character other than A-Z, 0-9 and '_' (ISO 9660 d-characters).
+ */
+static int parse_label(const struct pf_host *h, const char *text, char *out)
+{
+	size_t i, n = strlen(text);
+
+	if (!n || n > LABEL_MAX) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.iso.label '%s': must be 1 to %d "
+		       "characters", text, LABEL_MAX);
+		return -PF_ERECIPE;
+	}
+	for (i = 0; i < n; i++) {
+		char c = text[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+			h->log(PF_LOG_ERROR, NAME, "outputs.iso.label '%s': only letters, "
+			       "digits and '_' are allowed in an ISO 9660 volume label",
+			       text);
+			return -PF_ERECIPE;
+		}
+		out[i] = c;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * Parse outputs.iso and initialize libisofs.  *STATE (on success) is freed
+ * by iso_close.
+ */
+static int iso_open(const struct pf_host *host, const struct pf_args *args,
+		    void **state)
+{
+	struct iso_state *s = NULL;
+	const char *path = host->arg_string(args, "path");
+	const char *label = host->arg_string(args, "label");
+	int ret;
+
+	if (!path || !*path) {
+		host->log(PF_LOG_ERROR, NAME, "outputs.iso: give a file name "
+			  "(outputs = { iso = \"winpe.iso\" })");
+		return -PF_ERECIPE;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -PF_ENOMEM;
+	s->host = host;
+	s->path = path;
+	s->noprompt = host->arg_bool(args, "noprompt", 0);
+	s->bios = host->arg_bool(args, "bios", 1);
+	s->uefi = host->arg_bool(args, "uefi", 1);
+	ret = s->noprompt < 0 ? s->noprompt : s->bios < 0 ? s->bios : s->uefi;
+	if (ret < 0)
+		goto out;
+	if (!s->bios && !s->uefi) {
+		host->log(PF_LOG_ERROR, NAME, "outputs.iso: bios = false and uefi = false: "
+			  "the ISO would not boot at all");
+		ret = -PF_ERECIPE;
+		goto out;
+	}
+	if (label && (ret = parse_label(host, label, s->label)))
+		goto out;
+	ret = iso_init_with_flag(1);
+	if (ret < 0) {
+		host->log(PF_LOG_ERROR, NAME, "cannot initialize libisofs: %s",
+			  iso_error_to_msg(ret));
+		ret = -PF_EPLUGIN;
+		goto out;
+	}
+	s->iso_ready = 1;
+	iso_set_local_charset("UTF-8", 0);
+	/* Keep libisofs off stderr: its messages are queued and the worst
+	 * one becomes our error line.  A file that cannot be read (MISHAP)
+	 * ends the write instead of being filled with zeros. */
+	iso_set_msgs_severities("WARNING", "NEVER", "libisofs: ");
+	iso_set_abort_severity("MISHAP");
+	*state = s;
+	ret = 0;
+out:
+	if (ret) {
+		if (s && s->iso_ready)
+			iso_finish();
+		free(s);
+	}
+	return ret;
+}
+
+static void drain_messages(const struct pf_host *h, char *err, size_t n);
+
+/* Free the state; drop libisofs' pending messages and finish it. */
+static void iso_close(void *state)
+{
+	struct iso_state *s = state;
+
+	if (!s)
+		return;
+	if (s->iso_ready) {
+		drain_messages(NULL, NULL, 0);
+		iso_finish();
+	}
+	free(s);
+}
+
+/* ---- a media file as an IsoStream ------------------------------------ */
+
+/* One media file read through host->media_read. */
+struct media_stream {
+	struct iso_run *run;
+	char *path;     /* media path (malloc'd) */
+	uint64_t size;  /* as listed; the stream never gives more */
+	uint64_t off;
+	int is_open;
+	ino_t ino;      /* unique id from libisofs' serial_id */
+};
+
+static int ms_open(IsoStream *stream)
+{
+	struct media_stream *m = stream->data;
+
+	if (m->is_open)
+		return (int)ISO_FILE_ALREADY_OPENED;
+	m->is_open = 1;
+	m->off = 0;
+	return ISO_SUCCESS;
+}
+
+static int ms_close(IsoStream *stream)
+{
+	struct media_stream *m = stream->data;
+
+	if (!m->is_open)
+		return (int)ISO_FILE_NOT_OPENED;
+	m->is_open = 0;
+	return ISO_SUCCESS;
+}
+
+static off_t ms_get_size(IsoStream *stream)
+{
+	return (off_t)((struct media_stream *)stream->data)->size;
+}
+
+/* Record the first read error of the run (shown by run()). */
+static void ms_error(struct media_stream *m, const char *why)
+{
+	if (!m->run->err[0])
+		snprintf(m->run->err, sizeof(m->run->err), "%s: cannot read from the "
+			 "media: %s", m->path, why);
+}
+
+/*
+ * Fill BUF with COUNT bytes (fewer only at the end of the file), as
+ * libisofs requires.  Returns the number of bytes, 0 at the end, or
+ * ISO_FILE_READ_ERROR (the reason is kept in the run).  Runs in libisofs'
+ * writer thread.
+ */
+static int ms_read(IsoStream *stream, void *buf, size_t count)
+{
+	struct media_stream *m = stream->data;
+	size_t done = 0;
+
+	if (!m->is_open)
+		return (int)ISO_FILE_NOT_OPENED;
+	while (done < count && m->off < m->size) {
+		uint64_t left = m->size - m->off;
+		size_t want = count - done, got = 0;
+		int ret;
+
+		if (want > left)
+			want = (size_t)left;
+		ret = m->run->host->media_read(m->run->job, m->path, m->off,
+					       (char *)buf + done, want, &got);
+		if (ret) {
+			ms_error(m, m->run->host->strerror(ret));
+			return (int)ISO_FILE_READ_ERROR;
+		}
+		if (!got) {
+			ms_error(m, "the file is shorter than the media listed");
+			return (int)ISO_FILE_READ_ERROR;
+		}
+		done += got;
+		m->off += got;
+	}
+	return (int)done;
+}
+
+static int ms_is_repeatable(IsoStream *stream)
+{
+	(void)stream;
+	return 1;
+}
+
+static void ms_get_id(IsoStream *stream, unsigned int *fs_id, dev_t *dev_id,
+		      ino_t *ino_id)
+{
+	struct media_stream *m = stream->data;
+
+	*fs_id = 0;
+	*dev_id = 0;
+	*ino_id = m->ino;
+}
+
+static void ms_free(IsoStream *stream)
+{
+	struct media_stream *m = stream->data;
+
+	free(m->path);
+	free(m);
+}
+
+static int ms_update_size(IsoStream *stream)
+{
+	(void)stream;
+	return ISO_SUCCESS;
+}
+
+static IsoStream *ms_get_input_stream(IsoStream *stream, int flag)
+{
+	(void)stream;
+	(void)flag;
+	return NULL;
+}
+
+static int ms_clone_stream(IsoStream *old, IsoStream **new_stream, int flag)
+{
+	(void)old;
+	(void)new_stream;
+	(void)flag;
+	return (int)ISO_STREAM_NO_CLONE;
+}
+
+static IsoStreamIface media_stream_class = {
+	4, /* version: up to clone_stream */
+	{ 'u', 's', 'e', 'r' },
+	ms_open,
+	ms_close,
+	ms_get_size,
+	ms_read,
+	ms_is_repeatable,
+	ms_get_id,
+	ms_free,
+	ms_update_size,
+	ms_get_input_stream,
+	NULL, /* cmp_ino: libisofs compares the ids */
+	ms_clone_stream,
+};
+
+/*
+ * A new IsoStream (refcount 1) reading media file PATH of SIZE bytes.
+ * Returns 0 or -PF_ENOMEM; the caller gives the reference to a file node
+ * or drops it with iso_stream_unref.
+ */
+static int media_stream_new(struct iso_run *run, const char *path, uint64_t size,
+			    IsoStream **out)
+{
+	IsoStream *st = calloc(1, sizeof(*st));
+	struct media_stream *m = calloc(1, sizeof(*m));
+
+	if (!st || !m || !(m->path = strdup(path))) {
+		free(st);
+		free(m);
+		return -PF_ENOMEM;
+	}
+	m->run = run;
+	m->size = size;
+	m->ino = serial_id++;
+	st->class = &media_stream_class;
+	st->refcount = 1;
+	st->data = m;
+	*out = st;
+	return 0;
+}
+
+/* ---- the tree ----------------------------------------------------------- */
+
+/* The child of DIR named NAME, compared case-insensitively, or NULL. */
+static IsoNode *child_ci(IsoDir *dir, const char *name)
+{
+	IsoDirIter *it = NULL;
+	IsoNode *n = NULL, *found = NULL;
+
+	if (iso_dir_get_children(dir, &it) < 0)
+		return NULL;
+	while (iso_dir_iter_next(it, &n) == 1) {
+		if (!strcasecmp(iso_node_get_name(n), name)) {
+			found = n;
+			break;
+		}
+	}
+	iso_dir_iter_free(it);
+	return found;
+}
+
+/* Log a libisofs failure of WHAT for medium path PATH; returns -PF_EIO. */
+static int isofs_error(const struct pf_host *h, const char *path, const char *what,
+		       int code)
+{
+	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s", path, what, iso_error_to_msg(code));
+	return code == (int)ISO_OUT_OF_MEM ? -PF_ENOMEM : -PF_EIO;
+}
+
+/*
+ * Add medium file F to IMAGE under its folders (made as needed; an existing
+ * folder is matched case-insensitively).  *NODE (on success) is the new
+ * file node, owned by the image.  Returns 0 or an error (logged).
+ */
+static int add_file(const struct pf_host *h, struct iso_run *run, IsoImage *image,
+		    const struct outlib_file *f, IsoNode **node)
+{
+	IsoDir *dir = iso_image_get_root(image);
+	IsoStream *stream = NULL;
+	IsoNode *n = NULL;
+	IsoFile *file = NULL;
+	char *copy = strdup(f->path), *name, *slash;
+	int ret = 0, r;
+
+	if (!copy)
+		return -PF_ENOMEM;
+	name = copy;
+	while ((slash = strchr(name, '/'))) {
+		*slash = '\0';
+		if (*name) {
+			IsoNode *sub = child_ci(dir, name);
+
+			if (sub && !ISO_NODE_IS_DIR(sub)) {
+				h->log(PF_LOG_ERROR, NAME, "%s: '%s' is both a file and a "
+				       "folder on the medium", f->path, name);
+				ret = -PF_EINVAL;
+				goto out;
+			}
+			if (!sub) {
+				IsoDir *made = NULL;
+
+				r = iso_image_add_new_dir(image, dir, name, &made);
+				if (r < 0) {
+					ret = isofs_error(h, f->path, "cannot add folder", r);
+					goto out;
+				}
+				sub = (IsoNode *)made;
+			}
+			dir = (IsoDir *)sub;
+		}
+		name = slash + 1;
+	}
+	if (!*name || child_ci(dir, name)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: %s", f->path, *name ? "a file or "
+		       "folder of that name is already on the medium" : "not a file name");
+		ret = -PF_EINVAL;
+		goto out;
+	}
+	if (f->host) {
+		/* libisofs would fill an unreadable file with zeros: say it now */
+		if (access(f->host, R_OK) != 0) {
+			h->log(PF_LOG_ERROR, NAME, "%s: cannot read %s: %s", f->path, f->host,
+			       strerror(errno));
+			ret = -PF_EIO;
+			goto out;
+		}
+		r = iso_tree_add_new_node(image, dir, name, f->host, &n);
+		if (r < 0) {
+			ret = isofs_error(h, f->path, f->host, r);
+			goto out;
+		}
+		*node = n;
+		goto out;
+	}
+	if (f->media) {
+		ret = media_stream_new(run, f->media, f->size, &stream);
+	} else {
+		/* libisofs frees the copy with the stream */
+		unsigned char *bytes = malloc(f->size ? (size_t)f->size : 1);
+
+		if (!bytes) {
+			ret = -PF_ENOMEM;
+			goto out;
+		}
+		if (f->size)
+			memcpy(bytes, f->data, (size_t)f->size);
+		r = iso_memory_stream_new(bytes, (size_t)f->size, &stream);
+		if (r < 0) {
+			free(bytes);
+			ret = isofs_error(h, f->path, "cannot add", r);
+			goto out;
+		}
+	}
+	if (ret)
+		goto out;
+	r = iso_image_add_new_file(image, dir, name, stream, &file);
+	if (r < 0) {
+		ret = isofs_error(h, f->path, "cannot add", r);
+		goto out;
+	}
+	stream = NULL; /* the node holds it now */
+	*node = (IsoNode *)file;
+out:
+	if (stream)
+		iso_stream_unref(stream);
+	free(copy);
+	return ret;
+}
+
+/* 1 when medium file PATH exists: on the media or as a medium edit. */
+static int have_boot_file(const struct pf_host *h, struct pf_job *job, const char *path)
+{
+	struct pf_stat st;
+	size_t i, n = h->edit_count(job);
+
+	if (h->media_stat(job, path, &st) == 0 && !st.is_dir)
+		return 1;
+	for (i = 0; i < n; i++) {
+		const struct pf_edit *e = h->edit_get(job, i);
+
+		if (e->target == PF_TARGET_MEDIUM && !strcasecmp(e->path, path) &&
+		    (e->op == PF_EDIT_ADD_DATA || e->op == PF_EDIT_ADD_FILE))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Check that the boot file of every requested platform is there.
+ * Returns 0, or -PF_EMEDIA with one error line naming file and platform.
+ */
+static int check_boot_files(const struct iso_state *s, struct pf_job *job)
+{
+	const struct pf_host *h = s->host;
+	const char *uefi = s->noprompt ? UEFI_FILE_NOPROMPT : UEFI_FILE;
+
+	if (s->bios && !have_boot_file(h, job, BIOS_FILE)) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.iso: BIOS boot needs %s, which the "
+		       "media do not have (set bios = false to make a UEFI-only ISO)",
+		       BIOS_FILE);
+		return -PF_EMEDIA;
+	}
+	if (s->uefi && !have_boot_file(h, job, uefi)) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.iso: UEFI boot needs %s, which the "
+		       "media do not have (%sset uefi = false to make a BIOS-only ISO)",
+		       uefi, s->noprompt ? "set noprompt = false to use efisys.bin, or " : "");
+		return -PF_EMEDIA;
+	}
+	return 0;
+}
+
+/* The volume label: the recipe's, or PEFORGE_<ARCH> (d-characters only).
+ * OUT has LABEL_MAX + 1 bytes. */
+static void volume_label(const struct iso_state *s, struct pf_job *job, char *out)
+{
+	const char *arch = s->host->job_fact(job, "arch");
+	size_t n;
+
+	if (s->label[0]) {
+		strcpy(out, s->label);
+		return;
+	}
+	snprintf(out, LABEL_MAX + 1, "PEFORGE%s%s", arch && *arch ? "_" : "",
+		 arch ? arch : "");
+	for (n = 0; out[n]; n++) {
+		char c = out[n];
+
+		if (c >= 'a' && c <= 'z')
+			out[n] = (char)(c - 'a' + 'A');
+		else if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			out[n] = '_';
+	}
+}
+
+/*
+ * Add one El Torito entry for NODE: the first creates the catalog (hidden
+ * from every tree), later ones are added after it.  BIOS entries load
+ * 8 sectors; UEFI entries (platform 0xEF) load the whole file.
+ * Returns 0 or an error (logged).
+ */
+static int add_boot_entry(const struct pf_host *h, IsoImage *image, IsoNode *node,
+			  int uefi, int first)
+{
+	ElToritoBootImage *boot = NULL;
+	char *path = iso_tree_get_node_path(node);
+	int r;
+
+	if (!path)
+		return -PF_ENOMEM;
+	if (first)
+		r = iso_image_set_boot_image(image, path, ELTORITO_NO_EMUL, CATALOG, &boot);
+	else
+		r = iso_image_add_boot_image(image, path, ELTORITO_NO_EMUL, 0, &boot);
+	if (r < 0) {
+		r = isofs_error(h, path, "cannot make an El Torito boot entry", r);
+		free(path);
+		return r;
+	}
+	free(path);
+	if (uefi) {
+		el_torito_set_boot_platform_id(boot, 0xEF);
+		el_torito_set_full_load(boot, 1);
+	} else {
+		el_torito_set_boot_platform_id(boot, 0);
+		el_torito_set_load_size(boot, 8);
+	}
+	if (first)
+		iso_image_set_boot_catalog_hidden(image, LIBISO_HIDE_ON_RR |
+						  LIBISO_HIDE_ON_JOLIET | LIBISO_HIDE_ON_1999 |
+						  LIBISO_HIDE_ON_HFSPLUS | LIBISO_HIDE_ON_FAT);
+	return 0;
+}
+
+/*
+ * Build the libisofs image of FILES with its boot entries.  *OUT (on
+ * success) is released by the caller with iso_image_unref.
+ */
+static int build_image(const struct iso_state *s, struct pf_job *job,
+		       struct iso_run *run, const struct outlib_files *files,
+		       IsoImage **out)
+{
+	const struct pf_host *h = s->host;
+	const char *uefi_file = s->noprompt ? UEFI_FILE_NOPROMPT : UEFI_FILE;
+	char label[LABEL_MAX + 1];
+	IsoImage *image = NULL;
+	IsoNode *bios_node = NULL, *uefi_node = NULL;
+	size_t i;
+	int ret, r;
+
+	volume_label(s, job, label);
+	r = iso_image_new(label, &image);
+	if (r < 0)
+		return isofs_error(h, s->path, "cannot create the image", r);
+	iso_tree_set_follow_symlinks(image, 1);
+	for (i = 0; i < files->n; i++) {
+		const struct outlib_file *f = &files->v[i];
+		IsoNode *node = NULL;
+
+		ret = add_file(h, run, image, f, &node);
+		if (ret)
+			goto out;
+		if (!strcasecmp(f->path, BIOS_FILE))
+			bios_node = node;
+		if (!strcasecmp(f->path, uefi_file))
+			uefi_node = node;
+	}
+	if ((s->bios && !bios_node) || (s->uefi && !uefi_node)) {
+		h->log(PF_LOG_ERROR, NAME, "%s is not among the boot medium's files",
+		       s->bios && !bios_node ? BIOS_FILE : uefi_file);
+		ret = -PF_EINTERNAL;
+		goto out;
+	}
+	if (s->bios && (ret = add_boot_entry(h, image, bios_node, 0, 1)))
+		goto out;
+	if (s->uefi && (ret = add_boot_entry(h, image, uefi_node, 1, !s->bios)))
+		goto out;
+	h->log(PF_LOG_DEBUG, NAME, "volume label %s, %zu files", label, files->n);
+	*out = image;
+	image = NULL;
+	ret = 0;
+out:
+	if (image)
+		iso_image_unref(image);
+	return ret;
+}
+
+/* The write options: level 3, Joliet, Rock Ridge, mkwinpeimg's names. */
+static int make_opts(const struct pf_host *h, IsoWriteOpts **out)
+{
+	IsoWriteOpts *opts = NULL;
+	int r;
+
+	r = iso_write_opts_new(&opts, 2); /* "distribution": RR + Joliet */
+	if (r < 0)
+		return isofs_error(h, "outputs.iso", "cannot set write options", r);
+	/* level 3: files of 4 GiB or more are written as multi-extent files */
+	iso_write_opts_set_iso_level(opts, 3);
+	iso_write_opts_set_joliet(opts, 1);
+	iso_write_opts_set_rockridge(opts, 1);
+	iso_write_opts_set_omit_version_numbers(opts, 1);
+	iso_write_opts_set_no_force_dots(opts, 3); /* ECMA-119 and Joliet */
+	*out = opts;
+	return 0;
+}
+
+/*
+ * Drain libisofs' message queue: log each message at debug level (H may be
+ * NULL: then they are dropped) and copy the first of severity MISHAP or
+ * worse to ERR (N bytes; ERR may be NULL; left alone when there is none).
+ */
+static void drain_messages(const struct pf_host *h, char *err, size_t n)
+{
+	static const char *const bad[] = { "MISHAP", "FAILURE", "FATAL", "ABORT", NULL };
+	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
+	int code, imgid, i;
+
+	while (iso_obtain_msgs("ALL", &code, &imgid, text, sev) > 0) {
+		if (h)
+			h->log(PF_LOG_DEBUG, NAME, "libisofs: %s: %s", sev, text);
+		for (i = 0; err && bad[i]; i++)
+			if (!strcmp(sev, bad[i]) && !err[0])
+				snprintf(err, n, "%s", text);
+	}
+}
+
+/*
+ * Pull the image out of BS into FD (FINAL's temporary file), reporting
+ * progress.  Returns 0, or an error (logged; the reason of a failure inside
+ * libisofs comes from RUN or libisofs' messages).  BS is freed here.
+ */
+static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run,
+		struct burn_source *bs, int fd, const char *final)
+{
+	uint64_t total = (uint64_t)bs->get_size(bs), done = 0;
+	unsigned char *buf = malloc(CHUNK);
+	char err[ISO_MSGS_MESSAGE_LEN] = "";
+	size_t fill = 0;
+	int ret = 0, eof = 0;
+
+	if (!buf) {
+		bs->cancel(bs);
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	h->progress(job, "writing iso output", 0, total);
+	while (!ret && !eof) {
+		int n = bs->read_xt(bs, buf + fill, BLOCK);
+
+		if (n == BLOCK)
+			fill += BLOCK;
+		else
+			eof = 1;
+		if (fill == CHUNK || (eof && fill)) {
+			ret = outlib_write_all(h, NAME, final, fd, buf, fill);
+			done += fill;
+			fill = 0;
+			if (!ret)
+				h->progress(job, "writing iso output", done, total);
+		}
+	}
+	if (ret) {
+		bs->cancel(bs); /* our write failed: stop libisofs' writer */
+		goto out;
+	}
+	if (done != total) {
+		/* libisofs' writer stopped early: say why */
+		bs->cancel(bs);
+		bs->free_data(bs);
+		free(bs);
+		bs = NULL;
+		if (run->err[0])
+			snprintf(err, sizeof(err), "%s", run->err);
+		drain_messages(h, err, sizeof(err));
+		h->log(PF_LOG_ERROR, NAME, "%s: the image could not be written: %s", final,
+		       err[0] ? err : "libisofs stopped early");
+		ret = -PF_EIO;
+	}
+out:
+	if (bs) {
+		bs->free_data(bs);
+		free(bs);
+	}
+	drain_messages(h, err, sizeof(err));
+	free(buf);
+	return ret;
+}
+
+/* Write the ISO at outputs.iso.path, whole or not at all, and set the job
+ * fact iso_path. */
+static int iso_run(void *state, struct pf_job *job)
+{
+	struct iso_state *s = state;
+	const struct pf_host *h = s->host;
+	struct iso_run run = { h, job, "" };
+	struct outlib_files files = { 0 };
+	struct burn_source *bs = NULL;
+	IsoImage *image = NULL;
+	IsoWriteOpts *opts = NULL;
+	char *final = NULL, *tmp = NULL;
+	int fd = -1, ret, r;
+
+	ret = h->output_path(job, s->path, &final);
+	if (ret)
+		goto out;
+	ret = check_boot_files(s, job);
+	if (ret)
+		goto out;
+	ret = outlib_medium_files(h, job, NAME, &files);
+	if (ret)
+		goto out;
+	ret = build_image(s, job, &run, &files, &image);
+	if (ret)
+		goto out;
+	ret = make_opts(h, &opts);
+	if (ret)
+		goto out;
+	r = iso_image_create_burn_source(image, opts, &bs);
+	if (r < 0) {
+		char err[ISO_MSGS_MESSAGE_LEN] = "";
+
+		drain_messages(h, err, sizeof(err));
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot lay out the image: %s", final,
+		       err[0] ? err : iso_error_to_msg(r));
+		ret = -PF_EIO;
+		goto out;
+	}
+	ret = h->output_begin(job, final, &tmp, &fd);
+	if (ret) {
+		bs->cancel(bs);
+		bs->free_data(bs);
+		free(bs);
+		goto out;
+	}
+	ret = pump(h, job, &run, bs, fd, final);
+	if (ret) {
+		h->output_abort(job, fd, tmp);
+		goto out;
+	}
+	ret = h->output_commit(job, fd, tmp, final);
+	if (ret)
+		goto out;
+	ret = h->job_set_fact(job, "iso_path", final);
+out:
+	if (opts)
+		iso_write_opts_free(opts);
+	if (image)
+		iso_image_unref(image);
+	outlib_files_free(&files);
+	free(tmp);
+	free(final);
+	return ret;
+}
+
+PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
+	.abi = PF_PLUGIN_ABI,
+	.kind = PF_OUTPUT,
+	.name = NAME,
+	.summary = "a BIOS + UEFI bootable ISO image (El Torito, Joliet), built with libisofs",
+	.open = iso_open,
+	.run = iso_run,
+	.close = iso_close,
+	.probe = NULL,
+};

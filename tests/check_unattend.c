@@ -1,0 +1,749 @@
+/* tests/check_unattend.c - the answer-file engine: the tree built from a
+ * Lua model (namespaces, pass order, component attributes, numbered list
+ * items, empty elements dropped), the bytes (ASCII, CRLF), hidden
+ * passwords, a round trip read back with libxml2 XPath, XSD validation,
+ * the lint rules (a table of files that must be flagged), `peforge
+ * unattend --check`, and the Lua module.  PF_SRCDIR locates the XSD. */
+#include "config.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "check_common.h"
+#include "ua.h"
+#include "unattend.h"
+
+/* The project's XSD (malloc'd). */
+static char *xsd_path(void)
+{
+	const char *src = test_env("PF_SRCDIR");
+	char *p = malloc(strlen(src) + 40);
+
+	ck_assert_ptr_nonnull(p);
+	sprintf(p, "%s/unattend/peforge-unattend.xsd", src);
+	return p;
+}
+
+/* Build the model CHUNK (Lua code returning the model table): the bytes
+ * (malloc'd) or NULL with *ERR the message. */
+static char *build(const char *chunk, char **err)
+{
+	lua_State *L = luaL_newstate();
+	xmlDoc *doc = NULL;
+	char *out = NULL;
+	size_t len;
+
+	luaL_openlibs(L);
+	ck_assert_msg(luaL_dostring(L, chunk) == LUA_OK, "chunk: %s", lua_tostring(L, -1));
+	*err = NULL;
+	if (pf_ua_build(L, -1, &doc, err) == 0) {
+		ck_assert_int_eq(lua_gettop(L), 1); /* the stack is left as it was */
+		ck_assert_int_eq(pf_ua_serialize(doc, &out, &len), 0);
+		ck_assert_uint_eq(strlen(out), len);
+		xmlFreeDoc(doc);
+	}
+	lua_close(L);
+	return out;
+}
+
+/* Parse TEXT (must be well-formed). */
+static xmlDoc *parse(const char *text)
+{
+	xmlDoc *doc = NULL;
+	char *err = NULL;
+
+	ck_assert_msg(pf_ua_parse(text, strlen(text), "t.xml", &doc, &err) == 0, "%s", err);
+	return doc;
+}
+
+/* The string values of XPATH in DOC ('u' and 'wcm' bound), joined by '|'
+ * (malloc'd). */
+static char *xp(xmlDoc *doc, const char *xpath)
+{
+	xmlXPathContext *ctx = xmlXPathNewContext(doc);
+	xmlXPathObject *o;
+	char *out = calloc(1, 4096);
+	int i;
+
+	ck_assert_ptr_nonnull(out);
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"u", (const xmlChar *)PF_UA_NS);
+	xmlXPathRegisterNs(ctx, (const xmlChar *)"wcm", (const xmlChar *)PF_UA_WCM_NS);
+	o = xmlXPathEvalExpression((const xmlChar *)xpath, ctx);
+	ck_assert_msg(o != NULL, "bad xpath %s", xpath);
+	if (o->type == XPATH_NODESET) {
+		for (i = 0; o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+			xmlChar *s = xmlXPathCastNodeToString(o->nodesetval->nodeTab[i]);
+
+			if (i)
+				strcat(out, "|");
+			strncat(out, (const char *)s, 4000 - strlen(out));
+			xmlFree(s);
+		}
+	} else {
+		xmlChar *s = xmlXPathCastToString(o);
+
+		strncat(out, (const char *)s, 4000);
+		xmlFree(s);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	return out;
+}
+
+/* Assert that XPATH in DOC gives WANT. */
+#define ck_xp(doc, xpath, want) do {                                         \
+		char *got_ = xp((doc), (xpath));                             \
+		ck_assert_msg(!strcmp(got_, (want)), "%s: got '%s', want '%s'", \
+			      (xpath), got_, (want));                        \
+		free(got_);                                                  \
+	} while (0)
+
+/* Lint (and validate against the XSD) TEXT; the findings as
+ * "XPATH: message" lines (malloc'd, "" when clean). */
+static char *findings_of(const char *text)
+{
+	struct pf_ua_findings f = { NULL, 0, 0 };
+	xmlSchema *schema = NULL;
+	char *xsd = xsd_path(), *err = NULL, *out;
+	xmlDoc *doc = parse(text);
+	size_t i, n = 1;
+
+	ck_assert_msg(pf_ua_schema_load(xsd, &schema, &err) == 0, "%s", err);
+	ck_assert_int_eq(pf_ua_lint(doc, text, strlen(text), &f), 0);
+	ck_assert_int_eq(pf_ua_validate(doc, schema, &f), 0);
+	pf_ua_findings_sort(&f);
+	for (i = 0; i < f.n; i++)
+		n += strlen(f.v[i].xpath) + strlen(f.v[i].msg) + 3;
+	out = calloc(1, n);
+	ck_assert_ptr_nonnull(out);
+	for (i = 0; i < f.n; i++) {
+		strcat(out, f.v[i].xpath);
+		strcat(out, ": ");
+		strcat(out, f.v[i].msg);
+		strcat(out, "\n");
+	}
+	pf_ua_findings_clear(&f);
+	xmlSchemaFree(schema);
+	xmlFreeDoc(doc);
+	free(xsd);
+	return out;
+}
+
+/* A rich model: every kind of value the front end produces. */
+static const char rich_model[] =
+	"return { arch = 'amd64', settings = {\n"
+	"  oobeSystem = { ['Microsoft-Windows-Shell-Setup'] = {\n"
+	"    UserAccounts = { LocalAccounts = { { Name = 'admin', Group = 'Administrators',\n"
+	"      Password = { Value = 'UABhAHMAcwB3AG8AcgBkAA==', PlainText = false } } } },\n"
+	"    FirstLogonCommands = { { CommandLine = 'cmd /c echo 1' }, { CommandLine = '' },\n"
+	"      { CommandLine = 'cmd /c echo 2', Description = 'two' } },\n"
+	"    OOBE = { HideEULAPage = true, ProtectYourPC = 3 } } },\n"
+	"  windowsPE = {\n"
+	"    ['Microsoft-Windows-Setup'] = {\n"
+	"      UserData = { AcceptEula = true, FullName = '', ProductKey = { Key = 'VK7JG-NPHTM-C97JM-9MPGT-3V66T' } },\n"
+	"      DiskConfiguration = { { DiskID = 0, WillWipeDisk = true,\n"
+	"        CreatePartitions = { { Type = 'EFI', Size = 300 }, { Type = 'MSR', Size = 16 },\n"
+	"          { Type = 'Primary', Extend = true } },\n"
+	"        ModifyPartitions = { { PartitionID = 1, Format = 'FAT32' },\n"
+	"          { PartitionID = 3, Format = 'NTFS', Letter = 'C' } } } },\n"
+	"      ImageInstall = { OSImage = { InstallTo = { DiskID = 0, PartitionID = 3 },\n"
+	"        InstallFrom = { Path = [[\\\\srv\\share\\sources\\install.wim]],\n"
+	"          Credentials = { Username = 'u', Password = 'p', Domain = 'D' },\n"
+	"          { Key = '/IMAGE/INDEX', Value = 6 } } } } },\n"
+	"    ['Microsoft-Windows-PnpCustomizationsWinPE'] = { DriverPaths = {\n"
+	"      { Path = [[\\\\srv\\drv\\a]] }, { Path = [[\\\\srv\\drv\\b]] } } } },\n"
+	"  specialize = { ['Microsoft-Windows-Shell-Setup'] = { ComputerName = 'PC-1',\n"
+	"    TimeZone = 'W. Europe Standard Time' },\n"
+	"    ['Microsoft-Windows-Empty'] = { Nothing = '' } },\n"
+	"  auditUser = {},\n"
+	"} }";
+
+/* The root is <unattend> in the unattend namespace, with wcm declared;
+ * every element is in the unattend namespace. */
+START_TEST(test_build_namespaces)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc;
+	xmlNode *root;
+
+	ck_assert_msg(text != NULL, "%s", err);
+	doc = parse(text);
+	root = xmlDocGetRootElement(doc);
+	ck_assert_str_eq((const char *)root->name, "unattend");
+	ck_assert_str_eq((const char *)root->ns->href, PF_UA_NS);
+	ck_assert_ptr_nonnull(strstr(text, "xmlns:wcm=\"" PF_UA_WCM_NS "\""));
+	ck_xp(doc, "count(//*[namespace-uri() != '" PF_UA_NS "'])", "0");
+	ck_xp(doc, "count(//u:component)", "4");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* Passes come out in Microsoft's order whatever the model's order; empty
+ * passes and components are dropped. */
+START_TEST(test_build_pass_order)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc = parse(text);
+
+	ck_xp(doc, "/u:unattend/u:settings/@pass", "windowsPE|specialize|oobeSystem");
+	ck_xp(doc, "count(//u:component[@name='Microsoft-Windows-Empty'])", "0");
+	/* components sorted by name within a pass */
+	ck_xp(doc, "/u:unattend/u:settings[@pass='windowsPE']/u:component/@name",
+	      "Microsoft-Windows-PnpCustomizationsWinPE|Microsoft-Windows-Setup");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* Every component carries the five attributes Windows expects. */
+START_TEST(test_build_component_attributes)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc = parse(text);
+
+	ck_xp(doc, "count(//u:component[@processorArchitecture='amd64' and "
+		   "@publicKeyToken='31bf3856ad364e35' and @language='neutral' and "
+		   "@versionScope='nonSxS' and @name])", "4");
+	ck_xp(doc, "count(//u:component/@*)", "20");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* List items get wcm:action="add" and Order 1..n (or wcm:keyValue), only
+ * over the items that are not empty; Order is the first child. */
+START_TEST(test_build_list_numbering)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc = parse(text);
+
+	ck_xp(doc, "//u:FirstLogonCommands/u:SynchronousCommand/u:Order", "1|2");
+	ck_xp(doc, "//u:FirstLogonCommands/u:SynchronousCommand/@wcm:action", "add|add");
+	ck_xp(doc, "name(//u:SynchronousCommand[2]/*[1])", "Order");
+	ck_xp(doc, "//u:CreatePartition/u:Order", "1|2|3");
+	ck_xp(doc, "//u:ModifyPartition/u:Order", "1|2");
+	ck_xp(doc, "//u:PathAndCredentials/@wcm:keyValue", "1|2");
+	ck_xp(doc, "count(//u:PathAndCredentials/u:Order)", "0");
+	ck_xp(doc, "//u:MetaData/@wcm:action", "add");
+	ck_xp(doc, "count(//u:MetaData/u:Order)", "0");
+	ck_xp(doc, "//u:LocalAccount/@wcm:action", "add");
+	ck_xp(doc, "//u:Disk/@wcm:action", "add");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* Empty strings and tables that end up empty are not written. */
+START_TEST(test_build_empty_dropped)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc = parse(text);
+
+	ck_xp(doc, "count(//u:FullName)", "0");
+	ck_xp(doc, "count(//u:Nothing)", "0");
+	ck_xp(doc, "count(//*[not(*) and normalize-space(.) = ''])", "0");
+	xmlFreeDoc(doc);
+	free(text);
+	text = build("return { settings = { specialize = { X = { A = { B = { C = '' } } } } } }", &err);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_null(strstr(text, "<settings"));
+	free(text);
+	/* an item with nothing but its own attributes is kept (a removal) */
+	text = build("return { settings = { oobeSystem = { X = { LocalAccounts = {\n"
+		     "  { ['@wcm:action'] = 'remove', ['@wcm:keyValue'] = 'old' }, {} } } } } }", &err);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(strstr(text, "<LocalAccount wcm:action=\"remove\" wcm:keyValue=\"old\"/>"));
+	ck_assert_ptr_null(strstr(text, "wcm:action=\"add\""));
+	free(text);
+}
+END_TEST
+
+/* The bytes: an XML declaration saying utf-8, pure ASCII (others as
+ * character references), CRLF line ends only, markup characters escaped;
+ * the text reads back unchanged. */
+START_TEST(test_build_ascii_crlf)
+{
+	char *err, *text = build(
+		"return { settings = { specialize = { ['Microsoft-Windows-Shell-Setup'] = {\n"
+		"  RegisteredOwner = 'Ren\\u{e9}e M\\u{fc}ller \\u{1F600} <&>\\r\"x\"' } } } }", &err);
+	xmlDoc *doc;
+	size_t i;
+
+	ck_assert_msg(text != NULL, "%s", err);
+	ck_assert(!strncmp(text, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n", 40));
+	for (i = 0; text[i]; i++) {
+		ck_assert_msg((unsigned char)text[i] < 0x80, "byte %zu is 0x%02x", i,
+			      (unsigned char)text[i]);
+		if (text[i] == '\n')
+			ck_assert_msg(i > 0 && text[i - 1] == '\r', "lone LF at %zu", i);
+		if (text[i] == '\r')
+			ck_assert_msg(text[i + 1] == '\n', "lone CR at %zu", i);
+	}
+	ck_assert(i > 2 && !strcmp(text + i - 13, "</unattend>\r\n"));
+	ck_assert_ptr_nonnull(strstr(text, "Ren&#xE9;e M&#xFC;ller &#x1F600; &lt;&amp;&gt;&#13;\"x\""));
+	doc = parse(text);
+	ck_xp(doc, "//u:RegisteredOwner", "Ren\xc3\xa9" "e M\xc3\xbcller \xf0\x9f\x98\x80 <&>\r\"x\"");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* Children: Order first, then alphabetical (case-insensitive); list items
+ * sit where their name sorts. */
+START_TEST(test_build_child_order)
+{
+	char *err, *text = build(
+		"return { settings = { windowsPE = { S = { Z = 1, a = 2, InstallFrom = { Path = 'p',\n"
+		"  Credentials = { Username = 'u' }, { Value = 'v', Key = 'k', Order = 9 } } } } } }", &err);
+	xmlDoc *doc;
+
+	ck_assert_msg(text != NULL, "%s", err);
+	doc = parse(text);
+	ck_xp(doc, "name(//u:component/*[1])", "a");
+	ck_xp(doc, "name(//u:component/*[2])", "InstallFrom");
+	ck_xp(doc, "name(//u:component/*[3])", "Z");
+	ck_xp(doc, "name(//u:InstallFrom/*[1])", "Credentials");
+	ck_xp(doc, "name(//u:InstallFrom/*[2])", "MetaData");
+	ck_xp(doc, "name(//u:InstallFrom/*[3])", "Path");
+	ck_xp(doc, "name(//u:MetaData/*[1])", "Order");
+	ck_xp(doc, "name(//u:MetaData/*[2])", "Key");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* Malformed models are refused with a message naming the model path. */
+static const struct {
+	const char *chunk, *want;
+} model_errors[] = {
+	{ "return { settings = { windowsPe = {} } }", "unknown pass 'windowsPe'" },
+	{ "return { arch = 'x64' }", "model.arch: expected \"amd64\", \"x86\" or \"arm64\"" },
+	{ "return { settings = {}, other = 1 }", "unknown key 'other'" },
+	{ "return { settings = { specialize = { C = { ['bad name'] = 1 } } } }",
+	  "'bad name' is not an XML element name" },
+	{ "return { settings = { specialize = { C = { A = print } } } }",
+	  "model.settings.specialize.C.A: expected a string, number, boolean or table, got function" },
+	{ "return { settings = { specialize = { C = { A = '\\xff' } } } }",
+	  "text is not valid UTF-8" },
+	{ "return { settings = { specialize = { C = { A = 'a\\0b' } } } }",
+	  "text is not valid UTF-8 or holds control characters" },
+	{ "return { settings = { specialize = { C = { L = { { X = 1 } } } } } }",
+	  "<L> has list items but no item name" },
+	{ "return { settings = { specialize = { C = { RunSynchronous = { [3] = { Path = 'x' } } } } } }",
+	  "list positions 1..n without holes" },
+	{ "return { settings = { specialize = { C = { RunSynchronous = { 'cmd' } } } } }",
+	  "a <RunSynchronousCommand> item must be a table, got string" },
+	{ "return { settings = { specialize = { ['Microsoft-Windows-X'] = { A = { ['@x:y'] = 1 } } } } }",
+	  "'@x:y' is not an attribute name" },
+	{ "return { settings = { specialize = { C = { A = { ['@n'] = '\\u{e9}' } } } } }",
+	  "only ASCII text is allowed in attributes" },
+	{ "local t = {} t.A = t return { settings = { specialize = { C = t } } }",
+	  "model nested too deeply (a table that contains itself?)" },
+	{ "return { settings = { specialize = { C = 5 } } }",
+	  "model.settings.specialize.C: expected a table (the component's settings), got number" },
+};
+
+START_TEST(test_build_model_errors)
+{
+	char *err = NULL, *text = build(model_errors[_i].chunk, &err);
+
+	ck_assert_msg(text == NULL, "case %d built", _i);
+	ck_assert_msg(err && strstr(err, model_errors[_i].want), "case %d: %s", _i, err);
+	free(err);
+}
+END_TEST
+
+/* Hidden passwords: base64 of UTF-16LE(password + element name), the
+ * value Microsoft's documentation shows for "pw" + "Password"; decoding
+ * inverts it, also beyond ASCII and the BMP. */
+START_TEST(test_password_encoding)
+{
+	char *v = pf_ua_password_encode("pw", "Password"), *d;
+
+	ck_assert_str_eq(v, "cAB3AFAAYQBzAHMAdwBvAHIAZAA=");
+	d = pf_ua_password_decode(v, "Password");
+	ck_assert_str_eq(d, "pw");
+	free(d);
+	ck_assert_ptr_null(pf_ua_password_decode(v, "AdministratorPassword"));
+	free(v);
+	v = pf_ua_password_encode("", "AdministratorPassword");
+	d = pf_ua_password_decode(v, "AdministratorPassword");
+	ck_assert_str_eq(d, "");
+	free(d);
+	free(v);
+	v = pf_ua_password_encode("h\xc3\xa9\xf0\x9f\x98\x80!", "Password");
+	d = pf_ua_password_decode(v, "Password");
+	ck_assert_str_eq(d, "h\xc3\xa9\xf0\x9f\x98\x80!");
+	free(d);
+	free(v);
+	ck_assert_ptr_null(pf_ua_password_encode("\xff", "Password"));
+	ck_assert_ptr_null(pf_ua_password_decode("not base64!", "Password"));
+	ck_assert_ptr_null(pf_ua_password_decode("cAB3", "Password"));
+}
+END_TEST
+
+/* Round trip: every value of the model reads back with XPath. */
+START_TEST(test_round_trip)
+{
+	char *err, *text = build(rich_model, &err);
+	xmlDoc *doc = parse(text);
+	const char *setup = "/u:unattend/u:settings[@pass='windowsPE']/"
+			    "u:component[@name='Microsoft-Windows-Setup']";
+	char q[512];
+
+#define AT(rel) (snprintf(q, sizeof(q), "%s/%s", setup, rel), q)
+	ck_xp(doc, AT("u:UserData/u:AcceptEula"), "true");
+	ck_xp(doc, AT("u:UserData/u:ProductKey/u:Key"), "VK7JG-NPHTM-C97JM-9MPGT-3V66T");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:DiskID"), "0");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:WillWipeDisk"), "true");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:CreatePartitions/u:CreatePartition/u:Type"),
+	      "EFI|MSR|Primary");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:CreatePartitions/u:CreatePartition/u:Size"),
+	      "300|16");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:CreatePartitions/u:CreatePartition[3]/u:Extend"),
+	      "true");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:ModifyPartitions/u:ModifyPartition/u:Format"),
+	      "FAT32|NTFS");
+	ck_xp(doc, AT("u:DiskConfiguration/u:Disk/u:ModifyPartitions/u:ModifyPartition[2]/u:Letter"),
+	      "C");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallTo/u:PartitionID"), "3");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:Path"),
+	      "\\\\srv\\share\\sources\\install.wim");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:Credentials/u:Username"), "u");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:Credentials/u:Password"), "p");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:Credentials/u:Domain"), "D");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:MetaData/u:Key"), "/IMAGE/INDEX");
+	ck_xp(doc, AT("u:ImageInstall/u:OSImage/u:InstallFrom/u:MetaData/u:Value"), "6");
+#undef AT
+	ck_xp(doc, "//u:PathAndCredentials/u:Path", "\\\\srv\\drv\\a|\\\\srv\\drv\\b");
+	ck_xp(doc, "//u:settings[@pass='specialize']/u:component/u:ComputerName", "PC-1");
+	ck_xp(doc, "//u:settings[@pass='specialize']/u:component/u:TimeZone",
+	      "W. Europe Standard Time");
+	ck_xp(doc, "//u:LocalAccount/u:Name", "admin");
+	ck_xp(doc, "//u:LocalAccount/u:Group", "Administrators");
+	ck_xp(doc, "//u:LocalAccount/u:Password/u:Value", "UABhAHMAcwB3AG8AcgBkAA==");
+	ck_xp(doc, "//u:LocalAccount/u:Password/u:PlainText", "false");
+	ck_xp(doc, "//u:SynchronousCommand/u:CommandLine", "cmd /c echo 1|cmd /c echo 2");
+	ck_xp(doc, "//u:SynchronousCommand[2]/u:Description", "two");
+	ck_xp(doc, "//u:OOBE/u:HideEULAPage", "true");
+	ck_xp(doc, "//u:OOBE/u:ProtectYourPC", "3");
+	xmlFreeDoc(doc);
+	free(text);
+}
+END_TEST
+
+/* A generated file validates against the XSD and passes the lint. */
+START_TEST(test_generated_file_is_clean)
+{
+	char *err, *text = build(rich_model, &err), *f = findings_of(text);
+
+	ck_assert_msg(!strcmp(f, ""), "findings:\n%s", f);
+	free(f);
+	free(text);
+}
+END_TEST
+
+/* An answer file around COMPONENT content: pass P, component C. */
+#define HEAD "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<unattend xmlns=\"urn:schemas-microsoft-com:unattend\" xmlns:wcm=\"http://schemas.microsoft.com/WMIConfig/2002/State\">\n"
+#define COMP(c) "<component name=\"" c "\" processorArchitecture=\"amd64\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\">"
+#define DOC(p, c, inner) HEAD "<settings pass=\"" p "\">" COMP(c) inner "</component></settings></unattend>\n"
+#define SETUP(inner) DOC("windowsPE", "Microsoft-Windows-Setup", inner)
+#define SHELL(p, inner) DOC(p, "Microsoft-Windows-Shell-Setup", inner)
+#define DISK(parts, mods) "<DiskConfiguration><Disk wcm:action=\"add\"><DiskID>0</DiskID><WillWipeDisk>true</WillWipeDisk><CreatePartitions>" parts "</CreatePartitions><ModifyPartitions>" mods "</ModifyPartitions></Disk></DiskConfiguration>"
+#define CP(o, t, size) "<CreatePartition wcm:action=\"add\"><Order>" o "</Order><Type>" t "</Type>" size "</CreatePartition>"
+#define MP(o, id, fmt) "<ModifyPartition wcm:action=\"add\"><Order>" o "</Order><PartitionID>" id "</PartitionID>" fmt "</ModifyPartition>"
+#define GPT CP("1", "EFI", "<Size>300</Size>") CP("2", "MSR", "<Size>16</Size>") CP("3", "Primary", "<Extend>true</Extend>")
+#define GPTMOD MP("1", "1", "<Format>FAT32</Format>") MP("2", "3", "<Format>NTFS</Format>")
+#define TO(d, p) "<ImageInstall><OSImage><InstallTo><DiskID>" d "</DiskID><PartitionID>" p "</PartitionID></InstallTo></OSImage></ImageInstall>"
+#define ACCT(n) "<LocalAccount wcm:action=\"add\"><Name>" n "</Name><Group>Users</Group></LocalAccount>"
+#define ACCTS(a) "<UserAccounts><LocalAccounts>" a "</LocalAccounts></UserAccounts>"
+
+/* Files that must be flagged: the XPath and a part of the message. */
+static const struct {
+	const char *xml, *xpath, *want;
+} lint_cases[] = {
+	/* 0: a clean reference: the UEFI layout installed to partition 3 */
+	{ SETUP(DISK(GPT, GPTMOD) TO("0", "3")), NULL, NULL },
+	{ HEAD "<settings pass=\"windowsPe\">" COMP("Microsoft-Windows-Setup") "</component></settings></unattend>",
+	  "/unattend/settings[@pass='windowsPe']", "unknown pass 'windowsPe' (pass names are case-sensitive: 'windowsPE')" },
+	{ HEAD "<settings pass=\"firstboot\"></settings></unattend>",
+	  "/unattend/settings[@pass='firstboot']", "unknown pass 'firstboot' (passes: windowsPE, " },
+	{ DOC("specialize", "Microsoft-Windows-Setup", "<UserData><AcceptEula>true</AcceptEula></UserData>"),
+	  "/unattend/settings[@pass='specialize']/component[@name='Microsoft-Windows-Setup']",
+	  "component Microsoft-Windows-Setup is not applied in pass specialize: Windows Setup ignores it there (valid: windowsPE)" },
+	{ DOC("windowsPE", "Microsoft-Windows-International-Core", "<UILanguage>en-US</UILanguage>"),
+	  "/unattend/settings[@pass='windowsPE']/component[@name='Microsoft-Windows-International-Core']",
+	  "is not applied in pass windowsPE" },
+	{ SHELL("oobeSystem", "<ComputerName>PC1</ComputerName>"),
+	  "/unattend/settings[@pass='oobeSystem']/component[@name='Microsoft-Windows-Shell-Setup']/ComputerName",
+	  "ComputerName of Microsoft-Windows-Shell-Setup is ignored in pass oobeSystem (valid: offlineServicing, specialize)" },
+	{ SHELL("specialize", "<FirstLogonCommands><SynchronousCommand wcm:action=\"add\"><Order>1</Order><CommandLine>x</CommandLine></SynchronousCommand></FirstLogonCommands>"),
+	  "/unattend/settings[@pass='specialize']/component[@name='Microsoft-Windows-Shell-Setup']/FirstLogonCommands",
+	  "FirstLogonCommands of Microsoft-Windows-Shell-Setup is ignored in pass specialize" },
+	{ DOC("specialize", "Microsoft-Windows-Shell-Setpu", "<ComputerName>PC1</ComputerName>"),
+	  "/unattend/settings[@pass='specialize']/component[@name='Microsoft-Windows-Shell-Setpu']",
+	  "unknown component 'Microsoft-Windows-Shell-Setpu' (did you mean Microsoft-Windows-Shell-Setup?)" },
+	{ SETUP("<RunSynchronous><RunSynchronousCommand wcm:action=\"add\"><Order>1</Order><Path>a</Path></RunSynchronousCommand>"
+		"<RunSynchronousCommand wcm:action=\"add\"><Order>1</Order><Path>b</Path></RunSynchronousCommand></RunSynchronous>"),
+	  "/unattend/settings[@pass='windowsPE']/component[@name='Microsoft-Windows-Setup']/RunSynchronous/RunSynchronousCommand[2]/Order",
+	  "Order 1 is used twice among <RunSynchronousCommand> items" },
+	{ SETUP(DISK(GPT, GPTMOD MP("3", "4", "<Format>NTFS</Format>")) TO("0", "3")),
+	  "/unattend/settings[@pass='windowsPE']/component[@name='Microsoft-Windows-Setup']/DiskConfiguration/Disk/ModifyPartitions/ModifyPartition[3]/PartitionID",
+	  "PartitionID 4 does not match a partition: disk 0 creates 3" },
+	{ SETUP(DISK(GPT, GPTMOD MP("3", "3", "<Label>W</Label>")) TO("0", "3")),
+	  "ModifyPartition[3]/PartitionID", "PartitionID 3 is modified twice on disk 0" },
+	{ SETUP(DISK(GPT, GPTMOD) TO("0", "5")),
+	  "/unattend/settings[@pass='windowsPE']/component[@name='Microsoft-Windows-Setup']/ImageInstall/OSImage/InstallTo/PartitionID",
+	  "InstallTo PartitionID 5 does not match a partition: disk 0 creates 3" },
+	{ SETUP(DISK(CP("1", "Primary", "<Size>300</Size>") CP("2", "Primary", "<Extend>true</Extend>"),
+		     MP("1", "1", "<Format>NTFS</Format>") MP("2", "2", "<Format>FAT32</Format>")) TO("0", "2")),
+	  "InstallTo/PartitionID", "InstallTo points at partition 2, which is formatted FAT32, not NTFS" },
+	{ SETUP(DISK(GPT, GPTMOD) TO("0", "1")),
+	  "InstallTo/PartitionID", "InstallTo points at partition 1, the EFI partition" },
+	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")),
+	  "InstallTo/PartitionID", "InstallTo points at partition 3, which no ModifyPartition formats NTFS" },
+	{ SETUP(DISK(GPT, GPTMOD) TO("1", "3")),
+	  "InstallTo/DiskID", "InstallTo DiskID 1 is not a disk of DiskConfiguration" },
+	{ SETUP(DISK(GPT CP("4", "Primary", "<Size>500</Size>"), GPTMOD) TO("0", "3")),
+	  "CreatePartition[3]", "only the last CreatePartition may Extend" },
+	{ SETUP(DISK(CP("1", "Primary", "<Size>300</Size><Extend>true</Extend>"), MP("1", "1", "<Format>NTFS</Format>")) TO("0", "1")),
+	  "CreatePartition", "CreatePartition has both Size and Extend=true" },
+	{ SETUP(DISK(GPT, GPTMOD MP("3", "2", "<Format>NTFS</Format>")) TO("0", "3")),
+	  "ModifyPartition[3]/Format", "partition 2 is the MSR partition, which must not be formatted" },
+	{ SETUP(DISK(CP("1", "Primary", "<Size>100</Size>") CP("2", "Primary", "<Size>100</Size>") CP("3", "Primary", "<Size>100</Size>")
+		     CP("4", "Primary", "<Size>100</Size>") CP("5", "Primary", "<Extend>true</Extend>"), MP("1", "5", "<Format>NTFS</Format>")) TO("0", "5")),
+	  "CreatePartitions", "an MBR disk holds at most 4 primary partitions (this one creates 5)" },
+	{ SETUP("<DiskConfiguration><Disk wcm:action=\"add\"><DiskID>0</DiskID></Disk><Disk wcm:action=\"add\"><DiskID>0</DiskID></Disk></DiskConfiguration>"),
+	  "Disk[2]/DiskID", "DiskID 0 is configured twice" },
+	{ SHELL("specialize", "<ComputerName>ABCDEFGHIJKLMNOP</ComputerName>"),
+	  "/unattend/settings[@pass='specialize']/component[@name='Microsoft-Windows-Shell-Setup']/ComputerName",
+	  "ComputerName 'ABCDEFGHIJKLMNOP' is 16 characters long: Windows allows at most 15" },
+	{ SHELL("specialize", "<ComputerName>12345</ComputerName>"),
+	  "/ComputerName", "ComputerName '12345' is all digits" },
+	{ SHELL("specialize", "<ComputerName>PC_1.lab</ComputerName>"),
+	  "/ComputerName", "ComputerName 'PC_1.lab' holds the forbidden character '.'" },
+	{ SHELL("specialize", "<ComputerName>PC 1</ComputerName>"),
+	  "/ComputerName", "holds the forbidden character ' '" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("a/b"))),
+	  "LocalAccount/Name", "user name 'a/b' holds the forbidden character '/'" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("abcdefghijklmnopqrstu"))),
+	  "LocalAccount/Name", "user name 'abcdefghijklmnopqrstu' is longer than 20 characters" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("..."))),
+	  "LocalAccount/Name", "is only dots and spaces" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("Administrator"))),
+	  "LocalAccount/Name", "user name 'Administrator' is a built-in or reserved account name" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("none"))),
+	  "LocalAccount/Name", "is a built-in or reserved account name" },
+	{ SHELL("oobeSystem", ACCTS(ACCT("joe") ACCT("JOE"))),
+	  "LocalAccount[2]/Name", "account 'JOE' is created twice" },
+	{ HEAD "<settings pass=\"specialize\">" COMP("Microsoft-Windows-Shell-Setup") "<ComputerName>joe</ComputerName></component></settings>"
+	  "<settings pass=\"oobeSystem\">" COMP("Microsoft-Windows-Shell-Setup") ACCTS(ACCT("Joe")) "</component></settings></unattend>",
+	  "LocalAccount/Name", "user name 'Joe' is the computer's name" },
+	{ SHELL("oobeSystem", "<AutoLogon><Enabled>true</Enabled><Username>a@b</Username></AutoLogon>"),
+	  "AutoLogon/Username", "user name 'a@b' holds the forbidden character '@'" },
+	{ HEAD "<settings pass=\"specialize\">" COMP("Microsoft-Windows-Shell-Setup") "<TimeZone>UTC</TimeZone></component>"
+	  "<component name=\"Microsoft-Windows-Deployment\" processorArchitecture=\"x86\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\"><RunSynchronous/></component></settings></unattend>",
+	  "component[@name='Microsoft-Windows-Deployment']", "processorArchitecture 'x86' mixes with 'amd64' of the first component" },
+	{ HEAD "<settings pass=\"specialize\"></settings><settings pass=\"specialize\"></settings></unattend>",
+	  "/unattend/settings[@pass='specialize'][2]", "pass specialize appears more than once" },
+	{ HEAD "<settings pass=\"specialize\">" COMP("Microsoft-Windows-Shell-Setup") "<TimeZone>UTC</TimeZone></component>"
+	  COMP("Microsoft-Windows-Shell-Setup") "<TimeZone>UTC</TimeZone></component></settings></unattend>",
+	  "component[@name='Microsoft-Windows-Shell-Setup'][2]", "component Microsoft-Windows-Shell-Setup appears twice in pass specialize" },
+	{ SHELL("oobeSystem", "<UserAccounts><AdministratorPassword><Value>cAB3AFAAYQBzAHMAdwBvAHIAZAA=</Value><PlainText>false</PlainText></AdministratorPassword></UserAccounts>"),
+	  "AdministratorPassword/Value", "hidden password does not decode: Windows expects base64 of the UTF-16LE text password + 'AdministratorPassword'" },
+	{ SETUP("<UserData><ProductKey><Key></Key></ProductKey></UserData>"),
+	  "ProductKey/Key", "empty product key" },
+	{ SETUP("<UserData><ProductKey><Key>VK7JG-NPHTM-C97JM-9MPGT</Key></ProductKey></UserData>"),
+	  "ProductKey/Key", "product key 'VK7JG-NPHTM-C97JM-9MPGT' is not five groups of five" },
+	{ DOC("specialize", "Microsoft-Windows-UnattendedJoin", "<Identification><JoinDomain>corp</JoinDomain><JoinWorkgroup>WG</JoinWorkgroup><UnsecureJoin>true</UnsecureJoin></Identification>"),
+	  "/Identification", "JoinDomain and JoinWorkgroup exclude each other" },
+	{ DOC("specialize", "Microsoft-Windows-UnattendedJoin", "<Identification><JoinDomain>corp</JoinDomain></Identification>"),
+	  "Identification/JoinDomain", "JoinDomain needs Credentials" },
+	{ SETUP("<ImageInstall><OSImage><InstallFrom><MetaData wcm:action=\"add\"><Key>/IMAGE/EDITION</Key><Value>Pro</Value></MetaData></InstallFrom></OSImage></ImageInstall>"),
+	  "MetaData/Key", "MetaData Key '/IMAGE/EDITION' is not /IMAGE/INDEX, /IMAGE/NAME or /IMAGE/DESCRIPTION" },
+	{ SETUP("<ImageInstall><OSImage><InstallFrom><MetaData wcm:action=\"add\"><Key>/IMAGE/INDEX</Key><Value>0</Value></MetaData></InstallFrom></OSImage></ImageInstall>"),
+	  "MetaData/Value", "image index '0' is not a positive number" },
+	{ SETUP("<RunSynchronous><RunSynchronousCommand wcm:action=\"append\"><Order>1</Order><Path>a</Path></RunSynchronousCommand></RunSynchronous>"),
+	  "RunSynchronousCommand", "wcm:action 'append' is not add, modify or remove" },
+	{ SHELL("specialize", "<RegisteredOwner>Ren\xc3\xa9" "e</RegisteredOwner>"),
+	  "/RegisteredOwner", "line 3 holds non-ASCII bytes" },
+	{ "<unattend xmlns=\"urn:other\"/>", "/unattend", "the root element must be <unattend> in namespace urn:schemas-microsoft-com:unattend" },
+	/* the schema */
+	{ SETUP("<UserData><AcceptEula>yes</AcceptEula></UserData>"),
+	  "UserData/AcceptEula", "schema: Element 'AcceptEula': [facet 'pattern'] The value 'yes' is not accepted" },
+	{ SETUP("<DiskConfiguration><Disk wcm:action=\"add\"><DiskID>0</DiskID><WillWipeDisks>true</WillWipeDisks></Disk></DiskConfiguration>"),
+	  "Disk/WillWipeDisks", "schema: Element 'WillWipeDisks': This element is not expected" },
+	{ SETUP(DISK(CP("1", "Primary", "<Size>-5</Size>"), MP("1", "1", "<Format>NTFS</Format>"))),
+	  "CreatePartition/Size", "schema: Element 'Size'" },
+	{ SETUP(DISK(GPT, GPTMOD MP("3", "3", "<Format>ReFS</Format>")) TO("0", "3")),
+	  "ModifyPartition[3]/Format", "schema: Element 'Format': [facet 'enumeration'] The value 'ReFS'" },
+	{ HEAD "<settings pass=\"specialize\"><component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"x64\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\"/></settings></unattend>",
+	  "component[@name='Microsoft-Windows-Shell-Setup']", "schema: Element 'component', attribute 'processorArchitecture'" },
+	{ HEAD "<settings pass=\"specialize\"><component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"amd64\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\"/></settings></unattend>",
+	  "component[@name='Microsoft-Windows-Shell-Setup']", "schema: Element 'component': The attribute 'versionScope' is required" },
+	{ SHELL("oobeSystem", "<OOBE><ProtectYourPC>4</ProtectYourPC><HideEULAPage>1</HideEULAPage></OOBE>"),
+	  "OOBE/ProtectYourPC", "schema: Element 'ProtectYourPC'" },
+	{ SETUP("<UserData><ProductKey><WillShowUI>Sometimes</WillShowUI></ProductKey></UserData>"),
+	  "ProductKey/WillShowUI", "schema: Element 'WillShowUI'" },
+};
+
+/* Each file of the table is flagged at the XPath given, with the message
+ * given (case 0 is clean); each finding is one line. */
+START_TEST(test_lint_cases)
+{
+	char *f = findings_of(lint_cases[_i].xml);
+
+	if (!lint_cases[_i].want) {
+		ck_assert_msg(!strcmp(f, ""), "case %d: findings:\n%s", _i, f);
+	} else {
+		char *hit = strstr(f, lint_cases[_i].want);
+		char *bol, *colon;
+
+		ck_assert_msg(hit != NULL, "case %d: no '%s' in:\n%s", _i, lint_cases[_i].want, f);
+		for (bol = hit; bol > f && bol[-1] != '\n'; bol--)
+			;
+		colon = strstr(bol, ": ");
+		ck_assert_ptr_nonnull(colon);
+		*colon = '\0';
+		ck_assert_msg(strstr(bol, lint_cases[_i].xpath) != NULL &&
+			      !strcmp(bol + strlen(bol) - strlen(lint_cases[_i].xpath),
+				      lint_cases[_i].xpath),
+			      "case %d: xpath '%s' does not end with '%s'", _i, bol,
+			      lint_cases[_i].xpath);
+	}
+	free(f);
+}
+END_TEST
+
+/* peforge unattend --check: "FILE: XPATH: message" lines, the count as
+ * the result; an unreadable or malformed file is an error (logged). */
+START_TEST(test_check_file)
+{
+	char *dir = test_tmpdir(), *xsd = xsd_path();
+	char *good = test_write(dir, "good.xml", lint_cases[0].xml);
+	char *bad = test_write(dir, "bad.xml", SHELL("specialize", "<ComputerName>12345</ComputerName><TimeZone></TimeZone>"));
+	char *broken = test_write(dir, "broken.xml", "<unattend><settings></unattend>");
+	char buf[4096], want[512];
+	struct capture c;
+	FILE *out = tmpfile();
+	size_t n;
+	char *err;
+
+	ck_assert_int_eq(pf_unattend_check_file(good, xsd, out), 0);
+	ck_assert_int_eq(ftell(out), 0);
+	ck_assert_int_eq(pf_unattend_check_file(bad, xsd, out), 2);
+	rewind(out);
+	n = fread(buf, 1, sizeof(buf) - 1, out);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "%s: /unattend/settings[@pass='specialize']/component"
+		 "[@name='Microsoft-Windows-Shell-Setup']/ComputerName: ComputerName '12345' "
+		 "is all digits: Windows refuses that\n", bad);
+	ck_assert_msg(!strncmp(buf, want, strlen(want)), "got: %s", buf);
+	ck_assert_ptr_nonnull(strstr(buf, "/TimeZone: schema: "));
+	ck_assert_int_eq((int)(strchr(strchr(buf, '\n') + 1, '\n') - buf + 1), (int)n);
+	capture_begin(&c);
+	ck_assert_int_eq(pf_unattend_check_file(broken, xsd, out), -PF_EXML);
+	ck_assert_int_lt(pf_unattend_check_file("/nonexistent/a.xml", xsd, out), 0);
+	ck_assert_int_lt(pf_unattend_check_file(good, "/nonexistent/x.xsd", out), 0);
+	err = capture_end(&c);
+	ck_assert_msg(strstr(err, "broken.xml: not well-formed XML: line 1: ") != NULL, "%s", err);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/a.xml"));
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x.xsd: the answer-file schema is missing"));
+	free(err);
+	fclose(out);
+	unlink(good);
+	unlink(bad);
+	unlink(broken);
+	rmdir(dir);
+	free(good);
+	free(bad);
+	free(broken);
+	free(dir);
+	free(xsd);
+}
+END_TEST
+
+/* Run Lua CODE with the module as `core` and the XSD path as `xsd`; the
+ * string it returns (malloc'd). */
+static char *lua_run(const char *code)
+{
+	lua_State *L = luaL_newstate();
+	char *xsd = xsd_path(), *res;
+
+	luaL_openlibs(L);
+	luaL_requiref(L, "core", luaopen_peforge_unattend_core, 1);
+	lua_pop(L, 1);
+	lua_pushstring(L, xsd);
+	lua_setglobal(L, "xsd");
+	ck_assert_msg(luaL_dostring(L, code) == LUA_OK, "%s", lua_tostring(L, -1));
+	res = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "(nil)");
+	lua_close(L);
+	free(xsd);
+	return res;
+}
+
+/* The Lua module: build returns the text and the findings (none for a good
+ * model, some for a bad one); a malformed model raises; check, query,
+ * encode/decode_password and catalog work; a missing XSD is nil, msg. */
+START_TEST(test_lua_module)
+{
+	char *r;
+
+	r = lua_run("local t, f = core.build({ settings = { specialize = {\n"
+		    "  ['Microsoft-Windows-Shell-Setup'] = { ComputerName = 'PC1' } } } }, xsd)\n"
+		    "assert(#f == 0, f[1] and f[1].message)\n"
+		    "local t2, f2 = core.build({ settings = { specialize = {\n"
+		    "  ['Microsoft-Windows-Shell-Setup'] = { ComputerName = '123' } } } }, xsd)\n"
+		    "assert(#f2 == 1 and f2[1].message:find('all digits'))\n"
+		    "local ok, e = pcall(core.build, { settings = { x = {} } })\n"
+		    "assert(not ok and e:find('unknown pass'))\n"
+		    "assert(#core.check(t, xsd) == 0)\n"
+		    "local n, m = core.check('<a', xsd)\n"
+		    "assert(n == nil and m:find('line 1'))\n"
+		    "local q = core.query(t, '//u:ComputerName')\n"
+		    "assert(q[1] == 'PC1' and #q == 1)\n"
+		    "assert(core.query(t, 'count(//u:component)')[1] == '1')\n"
+		    "assert(core.query(t, '//[') == nil)\n"
+		    "assert(core.decode_password(core.encode_password('x', 'Password'), 'Password') == 'x')\n"
+		    "local c = core.catalog()\n"
+		    "assert(c.passes[1] == 'windowsPE' and c.passes[7] == 'oobeSystem')\n"
+		    "assert(c.components['Microsoft-Windows-Setup'][1] == 'windowsPE')\n"
+		    "assert(c.lists.RunSynchronous == 'RunSynchronousCommand')\n"
+		    "local x, msg = core.build({}, '/nonexistent.xsd')\n"
+		    "assert(x == nil and msg:find('schema is missing'))\n"
+		    "return 'ok'");
+	ck_assert_str_eq(r, "ok");
+	free(r);
+}
+END_TEST
+
+static Suite *suite_unattend(void)
+{
+	Suite *s = suite_create("unattend");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_build_namespaces);
+	tcase_add_test(tc, test_build_pass_order);
+	tcase_add_test(tc, test_build_component_attributes);
+	tcase_add_test(tc, test_build_list_numbering);
+	tcase_add_test(tc, test_build_empty_dropped);
+	tcase_add_test(tc, test_build_ascii_crlf);
+	tcase_add_test(tc, test_build_child_order);
+	tcase_add_loop_test(tc, test_build_model_errors, 0,
+			    sizeof(model_errors) / sizeof(model_errors[0]));
+	tcase_add_test(tc, test_password_encoding);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_generated_file_is_clean);
+	tcase_add_loop_test(tc, test_lint_cases, 0, sizeof(lint_cases) / sizeof(lint_cases[0]));
+	tcase_add_test(tc, test_check_file);
+	tcase_add_test(tc, test_lua_module);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PF_CHECK_MAIN(suite_unattend)
