@@ -93,6 +93,11 @@ local function finalize_start(recipe)
   if type(start) ~= "table" or start.text ~= nil then
     return recipe
   end
+  -- per-machine answer files: the start script picks this machine's
+  if start.machines == nil and start.run == nil and type(recipe.machines) == "table"
+      and type(recipe.machines.identify) == "function" then
+    start.machines = recipe.machines
+  end
   local ok, res = pcall(startcmd.build, start)
   if not ok then
     error("recipe key 'start': " .. message(res), 0)

@@ -34,7 +34,7 @@ local KNOWN = {
   netuse = "table", run = "string|table|boolean", wpeinit = "boolean",
   wait = "string|boolean", wait_tries = "number", wait_delay = "number",
   drivers = "table", log = "string", after = "string", setup = "string",
-  unattend = "string|boolean",
+  unattend = "string|boolean", machines = "table",
 }
 
 local function typename_ok(v, want)
@@ -55,7 +55,7 @@ local function options(opts)
     if not want then
       batch.fail("pe.startcmd: unknown option '%s' (known: %s)", tostring(k),
         "netuse, run, wpeinit, wait, wait_tries, wait_delay, drivers, log, after, "
-        .. "setup, unattend")
+        .. "setup, unattend, machines")
     end
     if not typename_ok(v, want) then
       batch.fail("pe.startcmd: option '%s': expected %s, got %s", k,
@@ -164,6 +164,11 @@ end
 --     DRIVE:\SETUP /unattend:DRIVE:\UNATTEND; without: none;
 --   setup ("setup.exe"), unattend ("autounattend.xml"; false: no
 --     /unattend): the default run's paths on the share;
+--   machines: what pe.machines{...} returns: the default run first
+--     identifies the machine (machines.identify: MAC, UUID, serial number,
+--     firmware) and gives setup that machine's answer file from the share
+--     (unattend\<id>.xml, else the default); set by the library itself when
+--     the recipe has `machines` and `start` is a table of these options;
 --   wpeinit (true): run wpeinit first;
 --   wait ("ipv4"): "ipv4", "server" or false; wait_tries (30),
 --     wait_delay (2 seconds);
@@ -271,7 +276,19 @@ local function build(opts)
     L[#L + 1] = "goto pe_fail"
     L[#L + 1] = ":pe_have_setup"
     local args = { setup }
-    if o.unattend then
+    if o.machines then
+      if type(o.machines.identify) ~= "function" then
+        bad("machines", "expected what pe.machines{...} returns")
+      end
+      for line in o.machines.identify({ root = d }):gmatch("[^\r\n]+") do
+        L[#L + 1] = line
+      end
+      L[#L + 1] = 'if exist "%PF_UNATTEND%" goto pe_have_unattend'
+      say(L, "peforge: no answer file for this machine on the share " .. nu.unc .. ".")
+      say(L, "peforge:   Copy the files of the samba output's share/ folder to the share's root.")
+      L[#L + 1] = "goto pe_fail"
+      L[#L + 1] = ":pe_have_unattend"
+    elseif o.unattend then
       local ua = d .. "\\" .. o.unattend
       L[#L + 1] = "if exist " .. batch.quote(ua, "pe.startcmd: unattend") .. " goto pe_have_unattend"
       say(L, "peforge: the answer file " .. ua .. " is not on the share " .. nu.unc .. ".")
@@ -282,6 +299,11 @@ local function build(opts)
     end
     run_text = batch.command(args, "pe.startcmd: run")
     run_shown = table.concat(args, " ")
+    if o.machines then
+      -- the file chosen at install time: a %variable% the script expands
+      run_text = run_text .. " /unattend:%PF_UNATTEND%"
+      run_shown = run_shown .. " /unattend:(this machine's answer file)"
+    end
   elseif type(o.run) == "string" or (type(o.run) == "table" and o.run.raw == nil) then
     run_text = batch.command(o.run, "pe.startcmd: run")
     run_shown = type(o.run) == "string" and o.run or table.concat(o.run, " ")

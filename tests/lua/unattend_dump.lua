@@ -20,7 +20,8 @@ local function write(path, text)
   f:close()
 end
 
-local r = dofile(recipe_path)
+-- as peforge does after a recipe returns: the library completes it
+local r = pe.finalize(dofile(recipe_path))
 local names = {}
 local function dump(files)
   for p, t in pairs(files or {}) do

@@ -29,9 +29,9 @@ return {
   source = "media",
   unattend = pe.unattend(base),
   machines = machines,
-  start = pe.startcmd {
+  -- a table of pe.startcmd options: the library renders it, and with
+  -- `machines` set the script picks this machine's answer file itself
+  start = {
     netuse = { server = "gateway", drive = "I:" },
-    run = { raw = pe.crlf(machines.identify { root = "I:" })
-      .. [[I:\setup.exe /unattend:%PF_UNATTEND%]] },
   },
 }
