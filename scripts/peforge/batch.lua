@@ -78,6 +78,37 @@ function M.fail(fmt, ...)
   error(setmetatable({ msg = string.format(fmt, ...) }, Misuse), 0)
 end
 
+--- Check the table of options OPTS against KNOWN (name -> "type" or
+-- "type|type"): returns a shallow copy, or raises a misuse error naming
+-- WHERE, the option and what was expected (the known names, sorted, for an
+-- unknown one).
+function M.options(opts, known, where)
+  if type(opts) ~= "table" then
+    M.fail("%s: expected a table of options, got %s", where, type(opts))
+  end
+  local o = {}
+  for k, v in pairs(opts) do
+    local want = known[k]
+    if not want then
+      local names = {}
+      for n in pairs(known) do names[#names + 1] = n end
+      table.sort(names)
+      M.fail("%s: unknown option '%s' (known: %s)", where, tostring(k),
+        table.concat(names, ", "))
+    end
+    local ok = false
+    for t in want:gmatch("[^|]+") do
+      if type(v) == t then ok = true end
+    end
+    if not ok then
+      M.fail("%s: option '%s': expected %s, got %s", where, k,
+        (want:gsub("|", " or ")), type(v))
+    end
+    o[k] = v
+  end
+  return o
+end
+
 --- True when E is an error raised by `fail`.
 function M.is_misuse(e)
   return getmetatable(e) == Misuse

@@ -32,13 +32,6 @@ for k in pairs(KNOWN) do M.option_names[k] = true end
 
 local RESERVED = { global = true, homes = true, printers = true, ipc = true, ["ipc$"] = true }
 
-local function typename_ok(v, want)
-  for t in want:gmatch("[^|]+") do
-    if type(v) == t then return true end
-  end
-  return false
-end
-
 --- A list from a string (blank/comma separated) or a list of strings.
 local function list(v)
   if type(v) == "string" then
@@ -51,25 +44,7 @@ end
 
 --- Check the options; returns a checked copy with defaults filled in.
 local function options(opts)
-  if type(opts) ~= "table" then
-    batch.fail("pe.smbconf: expected a table of options, got %s", type(opts))
-  end
-  local o = {}
-  for k, v in pairs(opts) do
-    local want = KNOWN[k]
-    if not want then
-      local names = {}
-      for n in pairs(KNOWN) do names[#names + 1] = n end
-      table.sort(names)
-      batch.fail("pe.smbconf: unknown option '%s' (known: %s)", tostring(k),
-        table.concat(names, ", "))
-    end
-    if not typename_ok(v, want) then
-      batch.fail("pe.smbconf: option '%s': expected %s, got %s", k,
-        (want:gsub("|", " or ")), type(v))
-    end
-    o[k] = v
-  end
+  local o = batch.options(opts, KNOWN, "pe.smbconf")
   local function bad(k, why)
     batch.fail("pe.smbconf: option '%s': %s", k, why)
   end

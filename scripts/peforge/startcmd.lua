@@ -37,32 +37,9 @@ local KNOWN = {
   unattend = "string|boolean", machines = "table",
 }
 
-local function typename_ok(v, want)
-  for t in want:gmatch("[^|]+") do
-    if type(v) == t then return true end
-  end
-  return false
-end
-
 --- Check the options; returns a copy with the defaults filled in.
 local function options(opts)
-  if type(opts) ~= "table" then
-    batch.fail("pe.startcmd: expected a table of options, got %s", type(opts))
-  end
-  local o = {}
-  for k, v in pairs(opts) do
-    local want = KNOWN[k]
-    if not want then
-      batch.fail("pe.startcmd: unknown option '%s' (known: %s)", tostring(k),
-        "netuse, run, wpeinit, wait, wait_tries, wait_delay, drivers, log, after, "
-        .. "setup, unattend, machines")
-    end
-    if not typename_ok(v, want) then
-      batch.fail("pe.startcmd: option '%s': expected %s, got %s", k,
-        (want:gsub("|", " or ")), type(v))
-    end
-    o[k] = v
-  end
+  local o = batch.options(opts, KNOWN, "pe.startcmd")
   local function bad(k, why)
     batch.fail("pe.startcmd: option '%s': %s", k, why)
   end
