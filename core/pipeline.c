@@ -591,80 +591,78 @@ static int output_folder(const char *outdir, char **out)
  * run the drivers, the injector and the outputs.  RUN is cleared (and its
  * plan freed) by the caller.
  */
-static int run_plan(struct pf_registry *r, struct run *run_, const struct pf_build_opts *o)
+static int run_plan(struct pf_registry *r, struct run *run, const struct pf_build_opts *o)
 {
-	struct run run = *run_;
 	struct pf_media_facts *facts = NULL;
 	char *outdir = NULL;
 	size_t i;
 	int ret;
 
-	ret = open_plugins(r, &run);
+	ret = open_plugins(r, run);
 	if (ret)
 		goto out;
 	ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new_in(outdir, o->tmp_parent, &run.job);
+	ret = pf_job_new_in(outdir, o->tmp_parent, &run->job);
 	if (ret)
 		goto out;
 
 	pf_progress("reading source", 0, 0);
-	ret = opened_run(&run.source, run.job);
+	ret = opened_run(&run->source, run->job);
 	if (ret)
 		goto out;
-	if (!run.job->media_ops) {
-		pf_err("source plugin '%s' set no media", run.source.p->desc->name);
+	if (!run->job->media_ops) {
+		pf_err("source plugin '%s' set no media", run->source.p->desc->name);
 		ret = -PF_EINTERNAL;
 		goto out;
 	}
-	ret = pf_media_facts_read(run.job, PF_FACTS_INSTALL_OPTIONAL, &facts);
+	ret = pf_media_facts_read(run->job, PF_FACTS_INSTALL_OPTIONAL, &facts);
 	if (!ret)
-		ret = pf_media_facts_export(run.job, facts);
+		ret = pf_media_facts_export(run->job, facts);
 	if (ret)
 		goto out;
-	if (run.plan->boot_files && strcmp(facts->layout, "wim") != 0)
+	if (run->plan->boot_files && strcmp(facts->layout, "wim") != 0)
 		pf_warn("%s: boot_files is only used with a bare boot.wim source; the %s "
-			"media have their own boot files", run.plan->recipe, facts->layout);
+			"media have their own boot files", run->plan->recipe, facts->layout);
 	/* media without an architecture (a bare WIM made without one): the
 	 * recipe's arch stands in for it */
-	if (run.plan->arch && !pf_host_table.job_fact(run.job, "arch") &&
-	    (ret = pf_host_table.job_set_fact(run.job, "arch", run.plan->arch)))
+	if (run->plan->arch && !pf_host_table.job_fact(run->job, "arch") &&
+	    (ret = pf_host_table.job_set_fact(run->job, "arch", run->plan->arch)))
 		goto out;
-	if (run.plan->arch && pf_host_table.job_fact(run.job, "arch") &&
-	    strcmp(run.plan->arch, pf_host_table.job_fact(run.job, "arch")) != 0) {
-		pf_err("%s: arch '%s' asked for, but the media are '%s'", run.plan->recipe,
-		       run.plan->arch, pf_host_table.job_fact(run.job, "arch"));
+	if (run->plan->arch && pf_host_table.job_fact(run->job, "arch") &&
+	    strcmp(run->plan->arch, pf_host_table.job_fact(run->job, "arch")) != 0) {
+		pf_err("%s: arch '%s' asked for, but the media are '%s'", run->plan->recipe,
+		       run->plan->arch, pf_host_table.job_fact(run->job, "arch"));
 		ret = -PF_EMEDIA;
 		goto out;
 	}
-	ret = stage_plan(run.job, run.plan);
+	ret = stage_plan(run->job, run->plan);
 	if (ret)
 		goto out;
-	warn_unused_medium(&run);
-	for (i = 0; i < run.ndrivers; i++) {
-		ret = opened_run(&run.drivers[i], run.job);
+	warn_unused_medium(run);
+	for (i = 0; i < run->ndrivers; i++) {
+		ret = opened_run(&run->drivers[i], run->job);
 		if (ret)
 			goto out;
 	}
-	ret = opened_run(&run.injector, run.job);
+	ret = opened_run(&run->injector, run->job);
 	if (ret)
 		goto out;
-	for (i = 0; i < run.noutputs; i++) {
-		ret = opened_run(&run.outputs[i], run.job);
+	for (i = 0; i < run->noutputs; i++) {
+		ret = opened_run(&run->outputs[i], run->job);
 		if (ret)
 			goto out;
 	}
 	pf_progress_end();
 	if (o->print_outputs)
-		for (i = 0; i < run.job->noutputs; i++)
-			printf("wrote: %s\n", run.job->outputs[i]);
+		for (i = 0; i < run->job->noutputs; i++)
+			printf("wrote: %s\n", run->job->outputs[i]);
 	fflush(stdout);
 	ret = 0;
 out:
 	pf_progress_end();
 	pf_media_facts_free(facts);
-	*run_ = run;
 	free(outdir);
 	return ret;
 }
