@@ -1,7 +1,6 @@
 /* core/util.c - small string, path and file helpers. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "log.h"
 #include "util.h"
 
@@ -34,14 +34,7 @@ char *pf_strdup(const char *s)
 
 char *pf_path_join(const char *a, const char *b)
 {
-	size_t la;
-
-	if (!a || !*a || (b && b[0] == '/'))
-		return pf_strdup(b);
-	if (!b || !*b)
-		return pf_strdup(a);
-	la = strlen(a);
-	return pf_asprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+	return fsu_join(a, b);
 }
 
 char *pf_dirname(const char *path)
@@ -64,16 +57,12 @@ int pf_endswith_ci(const char *s, const char *suffix)
 
 int pf_is_dir(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	return fsu_is_dir(path);
 }
 
 int pf_is_file(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return fsu_is_file(path);
 }
 
 int pf_mkdir_p(const char *dir)
@@ -112,45 +101,11 @@ out:
 
 int pf_rm_rf(const char *path)
 {
-	struct stat st;
-	DIR *d = NULL;
-	struct dirent *de;
-	int ret = 0;
+	struct fsu_err e;
+	int ret = fsu_rm_rf(path, &e);
 
-	if (lstat(path, &st) != 0)
-		return errno == ENOENT ? 0 : -PF_EIO;
-	if (S_ISDIR(st.st_mode)) {
-		d = opendir(path);
-		if (!d) {
-			pf_err("%s: cannot open folder: %s", path, strerror(errno));
-			return -PF_EIO;
-		}
-		while ((de = readdir(d))) {
-			char *sub;
-
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			sub = pf_path_join(path, de->d_name);
-			if (!sub) {
-				ret = -PF_ENOMEM;
-				goto out;
-			}
-			ret = pf_rm_rf(sub);
-			free(sub);
-			if (ret)
-				goto out;
-		}
-		if (rmdir(path) != 0) {
-			pf_err("%s: cannot remove folder: %s", path, strerror(errno));
-			ret = -PF_EIO;
-		}
-	} else if (unlink(path) != 0) {
-		pf_err("%s: cannot remove: %s", path, strerror(errno));
-		ret = -PF_EIO;
-	}
-out:
-	if (d)
-		closedir(d);
+	if (ret)
+		pf_err("%s", e.msg);
 	return ret;
 }
 
@@ -180,47 +135,11 @@ int pf_mkdtemp(const char *prefix, char **out)
 
 int pf_read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	int ret = -PF_EIO;
+	struct fsu_err e;
+	int ret = fsu_read_file(path, data, len, &e);
 
-	if (!f) {
-		pf_err("%s: cannot open: %s", path, strerror(errno));
-		return errno == ENOENT ? -PF_ENOENT : -PF_EIO;
-	}
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (!nb) {
-				ret = -PF_ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f)) {
-				pf_err("%s: read error: %s", path, strerror(errno));
-				goto out;
-			}
-			break;
-		}
-	}
-	buf[n] = '\0';
-	*data = buf;
-	buf = NULL;
-	if (len)
-		*len = n;
-	ret = 0;
-out:
-	free(buf);
-	fclose(f);
+	if (ret)
+		pf_err("%s", e.msg);
 	return ret;
 }
 
@@ -272,36 +191,18 @@ fail:
 	return -PF_EIO;
 }
 
-/* Write all LEN bytes of DATA to FD; 0 or -errno. */
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int pf_write_file_atomic(const char *path, const void *data, size_t len)
 {
+	struct fsu_err e;
 	char *tmp = NULL;
-	int fd = -1, ret, e;
+	int fd = -1, ret;
 
 	ret = pf_tmpfile_beside(path, &tmp, &fd);
 	if (ret)
 		return ret;
-	e = write_all(fd, data, len);
-	if (e) {
-		pf_err("%s: write failed: %s", path, strerror(-e));
+	ret = fsu_write_all(fd, data, len, path, &e);
+	if (ret) {
+		pf_err("%s", e.msg);
 		close(fd);
 		unlink(tmp);
 		ret = -PF_EIO;
@@ -315,46 +216,14 @@ out:
 
 int pf_copy_file(const char *src, const char *dst)
 {
-	char buf[65536];
-	int in = -1, out = -1, ret = -PF_EIO;
-	ssize_t n;
+	struct fsu_err e;
+	int ret = fsu_copy_file(src, dst, NULL, NULL, &e);
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		pf_err("%s: cannot open: %s", src, strerror(errno));
-		ret = errno == ENOENT ? -PF_ENOENT : -PF_EIO;
-		goto out;
+	if (ret) {
+		pf_err("%s", e.msg);
+		if (ret != -PF_ENOENT && ret != -PF_ENOMEM)
+			ret = -PF_EIO;
 	}
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0) {
-		pf_err("%s: cannot create: %s", dst, strerror(errno));
-		goto out;
-	}
-	while ((n = read(in, buf, sizeof(buf))) != 0) {
-		int e;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			pf_err("%s: read error: %s", src, strerror(errno));
-			goto out;
-		}
-		e = write_all(out, buf, (size_t)n);
-		if (e) {
-			pf_err("%s: write failed: %s", dst, strerror(-e));
-			goto out;
-		}
-	}
-	ret = 0;
-out:
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0 && ret == 0) {
-		pf_err("%s: write failed: %s", dst, strerror(errno));
-		ret = -PF_EIO;
-	}
-	if (ret && out >= 0)
-		unlink(dst);
 	return ret;
 }
 

@@ -27,6 +27,7 @@
 
 #include "peforge/plugin.h"
 #include "hostfs.h"
+#include "fsutil.h"
 #include "inf.h"
 
 #define NAME "inf"
@@ -92,32 +93,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A + "/" + B (just B when A is empty), malloc'd; NULL on no memory. */
-static char *join(const char *a, const char *b)
-{
-	char *p;
-
-	if (!*a)
-		return strdup(b);
-	if (asprintf(&p, "%s/%s", a, b) < 0)
-		return NULL;
-	return p;
-}
-
-static int is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* 1 when NAME ends with ".inf" in any case. */
 static int is_inf_name(const char *name)
 {
@@ -150,42 +125,15 @@ static int has_dotdot(const char *path)
  */
 static int read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	struct stat st;
-	char *d = NULL;
-	size_t n;
-	int ret = 0, saved;
+	int ret;
 
-	if (!f)
+	if (stat(path, &st) != 0)
 		return -PF_EIO;
-	if (fstat(fileno(f), &st) != 0) {
-		ret = -PF_EIO;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > MAX_INF_SIZE) {
-		ret = -PF_EINVAL;
-		goto out;
-	}
-	d = malloc((size_t)st.st_size + 1);
-	if (!d) {
-		ret = -PF_ENOMEM;
-		goto out;
-	}
-	n = fread(d, 1, (size_t)st.st_size, f);
-	if (ferror(f)) {
-		ret = -PF_EIO;
-		goto out;
-	}
-	d[n] = '\0';
-	*data = d;
-	*len = n;
-	d = NULL;
-out:
-	saved = errno;
-	free(d);
-	fclose(f);
-	errno = saved;  /* why it failed, for the caller's message */
-	return ret;
+	if ((uint64_t)st.st_size > MAX_INF_SIZE)
+		return -PF_EINVAL;
+	ret = fsu_read_file(path, data, len, NULL);
+	return ret == -PF_ENOENT ? -PF_EIO : ret;
 }
 
 /*
@@ -197,7 +145,7 @@ out:
 static int scan(const struct pf_host *h, const char *root, const char *rel,
 		struct strv *list)
 {
-	char *path = join(root, rel), *child = NULL, *full = NULL;
+	char *path = fsu_join(root, rel), *child = NULL, *full = NULL;
 	struct dirent *de;
 	struct stat st;
 	DIR *d = NULL;
@@ -215,8 +163,8 @@ static int scan(const struct pf_host *h, const char *root, const char *rel,
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		child = join(rel, de->d_name);
-		full = child ? join(root, child) : NULL;
+		child = fsu_join(rel, de->d_name);
+		full = child ? fsu_join(root, child) : NULL;
 		if (!full) {
 			ret = -PF_ENOMEM;
 			goto out;
@@ -225,7 +173,7 @@ static int scan(const struct pf_host *h, const char *root, const char *rel,
 			ret = scan(h, root, child, list);
 			if (ret)
 				goto out;
-		} else if (is_inf_name(de->d_name) && is_file(full)) {
+		} else if (is_inf_name(de->d_name) && fsu_is_file(full)) {
 			ret = strv_add(list, child);
 			child = NULL;
 			if (ret)
@@ -261,7 +209,7 @@ static int resolve_ci(const char *root, const char *rel, char **out)
 		ret = -PF_ENOENT;
 	if (ret)
 		return ret;
-	if (!is_file(full) || strncmp(full, root, n) != 0) {
+	if (!fsu_is_file(full) || strncmp(full, root, n) != 0) {
 		free(full);
 		return -PF_ENOENT;
 	}
@@ -419,7 +367,7 @@ static int add_named(struct run_ctx *c, const char *rel, const char *infdir,
 		free(found);
 		return 0;
 	}
-	full = join(infdir, found);
+	full = fsu_join(infdir, found);
 	ret = strv_add(srcs, full);
 	if (!ret)
 		ret = strv_add(rels, found);
@@ -437,7 +385,7 @@ static int add_named(struct run_ctx *c, const char *rel, const char *infdir,
 static int add_package(struct run_ctx *c, const char *folder, const char *rel)
 {
 	const struct pf_host *h = c->s->host;
-	char *path = join(folder, rel), *infdir = NULL, *data = NULL, *pkg = NULL;
+	char *path = fsu_join(folder, rel), *infdir = NULL, *data = NULL, *pkg = NULL;
 	char *pkgdir = NULL, *target = NULL, *line = NULL;
 	const char *infname = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	const char *catalog;
@@ -524,7 +472,7 @@ static int add_package(struct run_ctx *c, const char *folder, const char *rel)
 	}
 
 	pkg = package_name(&c->names, infname);
-	pkgdir = pkg ? join(c->s->dest, pkg) : NULL;
+	pkgdir = pkg ? fsu_join(c->s->dest, pkg) : NULL;
 	if (!pkgdir) {
 		ret = -PF_ENOMEM;
 		goto out;
@@ -535,7 +483,7 @@ static int add_package(struct run_ctx *c, const char *folder, const char *rel)
 			.src = srcs.v[i], .origin = ORIGIN,
 		};
 
-		target = join(pkgdir, rels.v[i]);
+		target = fsu_join(pkgdir, rels.v[i]);
 		if (!target) {
 			ret = -PF_ENOMEM;
 			goto out;
@@ -612,7 +560,7 @@ static int current_start(struct run_ctx *c, char **text, size_t *len)
 		if (e->op == PF_EDIT_ADD_TREE && !e->path[strspn(e->path, "/")] && e->src) {
 			if (resolve_ci(e->src, "start.cmd", &found) == 0) {
 				free(from);
-				from = join(e->src, found);
+				from = fsu_join(e->src, found);
 				free(found);
 				if (!from)
 					return -PF_ENOMEM;
@@ -888,7 +836,7 @@ static int drv_run(void *state, struct pf_job *job)
 		return -PF_ENOMEM;
 	/* every folder is checked before anything is staged */
 	for (i = 0; i < s->ndirs; i++) {
-		if (!is_dir(s->dirs[i])) {
+		if (!fsu_is_dir(s->dirs[i])) {
 			h->log(PF_LOG_ERROR, NAME, "drivers: %s: no such folder", s->dirs[i]);
 			ret = -PF_ENOENT;
 			goto out;

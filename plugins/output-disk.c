@@ -605,21 +605,14 @@ out:
 	return ret;
 }
 
-/* Write DATA (LEN bytes) to the new file PATH.  Returns 0 or an error. */
-static int write_tmp(const struct pf_host *h, const char *path, const void *data, size_t len)
+/* Write DATA (LEN bytes) to the new file R->work/NAME.  Returns 0 or an
+ * error (logged). */
+static int write_tmp(const struct disk_run *r, const char *name, const void *data,
+		     size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), ret;
+	struct outlib_file f = { .path = name, .data = data, .size = len };
 
-	if (fd < 0) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", path, strerror(errno));
-		return -PF_EIO;
-	}
-	ret = outlib_write_all(h, NAME, path, fd, data, len);
-	if (close(fd) != 0 && !ret) {
-		h->log(PF_LOG_ERROR, NAME, "%s: %s", path, strerror(errno));
-		ret = -PF_EIO;
-	}
-	return ret;
+	return outlib_put(r->h, r->job, NAME, r->work, &f, 0);
 }
 
 /*
@@ -648,7 +641,7 @@ static int install_syslinux(struct disk_run *r)
 		return ret;
 	if (asprintf(&cfgpath, "%s/syslinux.cfg", r->work) < 0)
 		return -PF_ENOMEM;
-	ret = write_tmp(r->h, cfgpath, cfg, sizeof(cfg) - 1);
+	ret = write_tmp(r, "syslinux.cfg", cfg, sizeof(cfg) - 1);
 	if (ret)
 		goto out;
 	cp[n++] = s->mcopy;
@@ -823,8 +816,9 @@ out:
 static int copy_file(struct disk_run *r, const struct outlib_file *f)
 {
 	const struct pf_host *h = r->h;
+	struct outlib_file tf = { .path = "file", .data = f->data, .size = f->size };
 	char *tmp = NULL, *dest = NULL;
-	int ret, fd;
+	int ret;
 
 	if (f->size > r->s->split_bytes)
 		return copy_split(r, f);
@@ -840,21 +834,8 @@ static int copy_file(struct disk_run *r, const struct outlib_file *f)
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	if (f->media) {
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0) {
-			h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", tmp, strerror(errno));
-			ret = -PF_EIO;
-			goto out;
-		}
-		ret = outlib_media_to_fd(h, r->job, NAME, f->media, fd);
-		if (close(fd) != 0 && !ret) {
-			h->log(PF_LOG_ERROR, NAME, "%s: %s", tmp, strerror(errno));
-			ret = -PF_EIO;
-		}
-	} else {
-		ret = write_tmp(h, tmp, f->data, (size_t)f->size);
-	}
+	tf.media = f->media;
+	ret = outlib_put(h, r->job, NAME, r->work, &tf, 0);
 	if (!ret)
 		ret = mcopy_file(r, f->path, tmp, dest);
 	unlink(tmp);

@@ -1114,91 +1114,23 @@ static int gen_readme(const struct pxe_state *s, struct plan *p)
 /* ------------------------------------------------------------------ */
 /* writing the tree */
 
-/* Make the folders of REL under TREE mode 0755 whatever the umask:
- * servers that drop root privileges must enter them. */
-static void open_parents(const char *tree, const char *rel)
-{
-	char *full = NULL, *p;
-	size_t n = strlen(tree);
-
-	if (asprintf(&full, "%s/%s", tree, rel) < 0)
-		return;
-	for (p = full + n + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		(void)chmod(full, 0755);
-		*p = '/';
-	}
-	free(full);
-}
-
-/* Create TREE/REL (and its folders) for writing, mode 0644. */
-static int tree_create(const struct pf_host *h, const char *tree, const char *rel,
-		       char **path, int *fd)
-{
-	int ret = outlib_mkparents(h, NAME, tree, rel), f;
-	char *p = NULL;
-
-	if (ret)
-		return ret;
-	open_parents(tree, rel);
-	if (asprintf(&p, "%s/%s", tree, rel) < 0)
-		return -PF_ENOMEM;
-	f = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (f < 0) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", p, strerror(errno));
-		free(p);
-		return -PF_EIO;
-	}
-	(void)fchmod(f, 0644);
-	*path = p;
-	*fd = f;
-	return 0;
-}
-
 /*
- * Put item X into TREE: a hard link when allowed and possible, else a copy
- * from the host file, the media or the bytes.  Returns 0 or an error
- * (logged).
+ * Put item X into TREE: a hard link when allowed and possible, else a
+ * copy from the host file, the media or the bytes.  Folders are 0755 and
+ * files 0644 whatever the umask: servers that drop root privileges must
+ * read them.  Returns 0 or an error (logged).
  */
 static int put_item(const struct pf_host *h, struct pf_job *job, const char *tree,
 		    const struct item *x)
 {
-	char *path = NULL;
-	int fd = -1, ret;
+	struct outlib_file f = { .path = x->rel, .size = x->len, .data = x->data };
 
-	if (x->kind == SRC_HOST && x->link) {
-		ret = outlib_mkparents(h, NAME, tree, x->rel);
-		if (ret)
-			return ret;
-		open_parents(tree, x->rel);
-		if (asprintf(&path, "%s/%s", tree, x->rel) < 0)
-			return -PF_ENOMEM;
-		if (link(x->src, path) == 0) {
-			h->log(PF_LOG_DEBUG, NAME, "%s: hard-linked to %s (no copy)", path,
-			       x->src);
-			free(path);
-			return 0;
-		}
-		h->log(PF_LOG_DEBUG, NAME, "%s: cannot link to %s (%s), copying", path,
-		       x->src, strerror(errno));
-		free(path);
-		path = NULL;
-	}
-	ret = tree_create(h, tree, x->rel, &path, &fd);
-	if (ret)
-		return ret;
 	if (x->kind == SRC_HOST)
-		ret = outlib_file_to_fd(h, NAME, x->src, fd);
+		f.host = x->src;
 	else if (x->kind == SRC_MEDIA)
-		ret = outlib_media_to_fd(h, job, NAME, x->src, fd);
-	else
-		ret = outlib_write_all(h, NAME, path, fd, x->data, x->len);
-	if (close(fd) != 0 && !ret) {
-		h->log(PF_LOG_ERROR, NAME, "%s: write failed: %s", path, strerror(errno));
-		ret = -PF_EIO;
-	}
-	free(path);
-	return ret;
+		f.media = x->src;
+	return outlib_put(h, job, NAME, tree, &f, FSU_EXCL | FSU_OPEN_MODES |
+			  (x->link ? FSU_LINK : 0));
 }
 
 

@@ -172,33 +172,6 @@ out:
 	return ret;
 }
 
-/* Write LEN bytes of DATA to the new file ROOT/REL (its folders made). */
-static int write_file(const struct pf_host *h, const char *root, const char *rel,
-		      const void *data, size_t len)
-{
-	char *p = NULL;
-	int fd, ret;
-
-	ret = outlib_mkparents(h, NAME, root, rel);
-	if (ret)
-		return ret;
-	if (asprintf(&p, "%s/%s", root, rel) < 0)
-		return -PF_ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", p, strerror(errno));
-		free(p);
-		return -PF_EIO;
-	}
-	ret = outlib_write_all(h, NAME, p, fd, data, len);
-	if (close(fd) != 0 && !ret) {
-		h->log(PF_LOG_ERROR, NAME, "%s: %s", p, strerror(errno));
-		ret = -PF_EIO;
-	}
-	free(p);
-	return ret;
-}
-
 /*
  * Copy one file to ROOT/REL (its folders made): from the media (MEDIA
  * path), a host file (HOST) or bytes (DATA, LEN).
@@ -207,30 +180,10 @@ static int copy_file(const struct pf_host *h, struct pf_job *job, const char *ro
 		     const char *rel, const char *media, const char *host,
 		     const void *data, size_t len)
 {
-	char *p = NULL;
-	int fd, ret;
+	struct outlib_file f = { .path = rel, .media = media, .host = host, .data = data,
+				 .size = len };
 
-	if (!media && !host)
-		return write_file(h, root, rel, data, len);
-	ret = outlib_mkparents(h, NAME, root, rel);
-	if (ret)
-		return ret;
-	if (asprintf(&p, "%s/%s", root, rel) < 0)
-		return -PF_ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", p, strerror(errno));
-		free(p);
-		return -PF_EIO;
-	}
-	ret = media ? outlib_media_to_fd(h, job, NAME, media, fd)
-		    : outlib_file_to_fd(h, NAME, host, fd);
-	if (close(fd) != 0 && !ret) {
-		h->log(PF_LOG_ERROR, NAME, "%s: %s", p, strerror(errno));
-		ret = -PF_EIO;
-	}
-	free(p);
-	return ret;
+	return outlib_put(h, job, NAME, root, &f, 0);
 }
 
 /* A list of media files (paths malloc'd) and their total size. */
@@ -445,9 +398,10 @@ static int out_run(void *state, struct pf_job *job)
 	ret = outlib_dir_begin(h, NAME, final, &tmp);
 	if (ret)
 		goto out;
-	ret = write_file(h, tmp, "smb.conf.fragment", s->text, strlen(s->text));
+	ret = copy_file(h, job, tmp, "smb.conf.fragment", NULL, NULL, s->text, strlen(s->text));
 	if (!ret && s->standalone)
-		ret = write_file(h, tmp, "smb.conf", s->standalone, strlen(s->standalone));
+		ret = copy_file(h, job, tmp, "smb.conf", NULL, NULL, s->standalone,
+				 strlen(s->standalone));
 	if (ret)
 		goto out;
 	if (asprintf(&root, "%s/share", tmp) < 0) {
@@ -468,7 +422,7 @@ static int out_run(void *state, struct pf_job *job)
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	ret = write_file(h, tmp, "README.txt", text, strlen(text));
+	ret = copy_file(h, job, tmp, "README.txt", NULL, NULL, text, strlen(text));
 	if (ret)
 		goto out;
 	ret = outlib_dir_commit(h, NAME, tmp, final);

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "peforge/plugin.h"
+#include "fsutil.h"
 
 #define NAME "wim"
 
@@ -87,6 +87,21 @@ static int try_link(const struct pf_host *h, struct pf_job *job, const char *wim
 	return ret;
 }
 
+/* What copy_progress reports to. */
+struct copy_ctx {
+	const struct pf_host *h;
+	struct pf_job *job;
+	uint64_t total;
+};
+
+/* Report DONE bytes of the copy to the host. */
+static int copy_progress(void *ctx, uint64_t done)
+{
+	struct copy_ctx *c = ctx;
+
+	return c->h->progress(c->job, "writing wim output", done, c->total);
+}
+
 /* Link or copy the run's WIM to a temporary name beside the output, then
  * rename it into place. */
 static int out_run(void *state, struct pf_job *job)
@@ -95,9 +110,9 @@ static int out_run(void *state, struct pf_job *job)
 	const struct pf_host *h = s->host;
 	const char *wim = h->job_wim(job);
 	char *final = NULL, *tmp = NULL;
-	char buf[1 << 16];
+	struct copy_ctx cp;
+	struct fsu_err e;
 	struct stat st;
-	uint64_t done = 0;
 	int in = -1, fd = -1, ret;
 
 	if (!wim) {
@@ -120,37 +135,12 @@ static int out_run(void *state, struct pf_job *job)
 	ret = h->output_begin(job, final, &tmp, &fd);
 	if (ret)
 		goto out;
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf)), w = 0;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0) {
-				h->log(PF_LOG_ERROR, NAME, "%s: read error: %s", wim,
-				       strerror(errno));
-				ret = -PF_EIO;
-			}
-			break;
-		}
-		while (w < n) {
-			ssize_t k = write(fd, buf + w, (size_t)(n - w));
-
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				h->log(PF_LOG_ERROR, NAME, "%s: write failed: %s", final,
-				       strerror(errno));
-				ret = -PF_EIO;
-				break;
-			}
-			w += k;
-		}
-		if (ret)
-			break;
-		done += (uint64_t)n;
-		h->progress(job, "writing wim output", done, (uint64_t)st.st_size);
-	}
+	cp.h = h;
+	cp.job = job;
+	cp.total = (uint64_t)st.st_size;
+	ret = fsu_copy_fd(in, wim, fd, final, copy_progress, &cp, &e);
+	if (ret && ret != -PF_ECANCELED)
+		h->log(PF_LOG_ERROR, NAME, "%s", e.msg);
 	if (ret) {
 		h->output_abort(job, fd, tmp);
 		goto out;

@@ -1,7 +1,7 @@
 /*
- * plugins/outlib.h - helpers shared by the output plugins (compiled into
- * each; no core symbol): streaming media files, whole-or-absent files and
- * folders, the boot medium's file list, and finding files of installed
+ * plugins/lib/outlib.h - helpers shared by the output plugins (in the
+ * convenience library libpfplug; no core symbol): streaming media files,
+ * whole-or-absent files and folders, writing one file of a tree, the boot medium's file list, and finding files of installed
  * Debian packages (syslinux, pxelinux).
  */
 #ifndef PEFORGE_PLUGINS_OUTLIB_H
@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "peforge/plugin.h"
+#include "fsutil.h"
 
 /* Copy media file PATH to the open descriptor FD (at its current offset).
  * Errors are logged with WHO. */
@@ -74,6 +75,14 @@ struct outlib_files {
 int outlib_medium_files(const struct pf_host *h, struct pf_job *job, const char *who,
 			struct outlib_files *out);
 void outlib_files_free(struct outlib_files *f);
+
+/*
+ * Write medium file F as ROOT/F->path (its folders made): from the media, a
+ * host file (with FSU_LINK in FLAGS, a hard link when possible) or bytes.
+ * FLAGS: FSU_EXCL, FSU_OPEN_MODES, FSU_LINK.  Errors are logged with WHO.
+ */
+int outlib_put(const struct pf_host *h, struct pf_job *job, const char *who,
+	       const char *root, const struct outlib_file *f, unsigned flags);
 
 /* The first of the NULL-terminated CANDIDATES that is a regular file, or
  * NULL; when none is, one error line names WHAT and the Debian PACKAGE. */

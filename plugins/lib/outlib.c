@@ -15,21 +15,12 @@
 int outlib_write_all(const struct pf_host *h, const char *who, const char *what,
 		     int fd, const void *data, size_t len)
 {
-	const char *p = data;
+	struct fsu_err e;
+	int ret = fsu_write_all(fd, data, len, what, &e);
 
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			h->log(PF_LOG_ERROR, who, "%s: write failed: %s", what, strerror(errno));
-			return -PF_EIO;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	if (ret)
+		h->log(PF_LOG_ERROR, who, "%s", e.msg);
+	return ret;
 }
 
 int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *who,
@@ -59,30 +50,46 @@ int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *
 
 int outlib_file_to_fd(const struct pf_host *h, const char *who, const char *src, int fd)
 {
-	char buf[1 << 16];
-	int in = open(src, O_RDONLY | O_CLOEXEC), ret = 0;
+	struct fsu_err e;
+	int in = open(src, O_RDONLY | O_CLOEXEC), ret;
 
 	if (in < 0) {
 		h->log(PF_LOG_ERROR, who, "%s: cannot open: %s", src, strerror(errno));
 		return -PF_EIO;
 	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			h->log(PF_LOG_ERROR, who, "%s: read error: %s", src, strerror(errno));
-			ret = -PF_EIO;
-			break;
-		}
-		if (!n)
-			break;
-		ret = outlib_write_all(h, who, src, fd, buf, (size_t)n);
-		if (ret)
-			break;
-	}
+	ret = fsu_copy_fd(in, src, fd, src, NULL, NULL, &e);
+	if (ret)
+		h->log(PF_LOG_ERROR, who, "%s", e.msg);
 	close(in);
+	return ret;
+}
+
+int outlib_put(const struct pf_host *h, struct pf_job *job, const char *who,
+	       const char *root, const struct outlib_file *f, unsigned flags)
+{
+	struct fsu_file x = { .rel = f->path, .host = f->host, .data = f->data,
+			      .len = (size_t)f->size, .flags = flags & FSU_LINK };
+	struct fsu_err e;
+	char *path = NULL;
+	int fd = -1, ret;
+
+	if (!f->media) {
+		ret = fsu_write_tree(root, &x, 1, flags, NULL, NULL, &e);
+		if (ret)
+			h->log(PF_LOG_ERROR, who, "%s", e.msg);
+		return ret;
+	}
+	ret = fsu_create(root, f->path, flags, &path, &fd, &e);
+	if (ret) {
+		h->log(PF_LOG_ERROR, who, "%s", e.msg);
+		return ret;
+	}
+	ret = outlib_media_to_fd(h, job, who, f->media, fd);
+	if (close(fd) != 0 && !ret) {
+		h->log(PF_LOG_ERROR, who, "%s: write failed: %s", path, strerror(errno));
+		ret = -PF_EIO;
+	}
+	free(path);
 	return ret;
 }
 
@@ -102,36 +109,6 @@ int outlib_write_output(const struct pf_host *h, struct pf_job *job, const char 
 		ret = h->output_commit(job, fd, tmp, final);
 	free(tmp);
 	return ret;
-}
-
-/* rm -rf PATH (quietly; used on our own temporary folders). */
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	d = opendir(path);
-	if (d) {
-		while ((de = readdir(d))) {
-			char *sub;
-
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			if (asprintf(&sub, "%s/%s", path, de->d_name) < 0)
-				continue;
-			rm_rf(sub);
-			free(sub);
-		}
-		closedir(d);
-	}
-	rmdir(path);
 }
 
 int outlib_dir_begin(const struct pf_host *h, const char *who, const char *final,
@@ -185,7 +162,7 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 		ret = -PF_EIO;
 	}
 	if (old && !ret)
-		rm_rf(old);
+		fsu_rm_rf(old, NULL);
 	free(old);
 	return ret;
 }
@@ -193,7 +170,7 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 void outlib_dir_abort(const char *tmp)
 {
 	if (tmp)
-		rm_rf(tmp);
+		fsu_rm_rf(tmp, NULL);
 }
 
 int outlib_dir_replaceable(const char *dir, const char *mark)
@@ -227,23 +204,12 @@ int outlib_dir_replaceable(const char *dir, const char *mark)
 int outlib_mkparents(const struct pf_host *h, const char *who, const char *root,
 		     const char *path)
 {
-	char *full = NULL, *p;
-	size_t n = strlen(root);
+	struct fsu_err e;
+	int ret = fsu_mkparents(root, path, 0755, 0, &e);
 
-	if (asprintf(&full, "%s/%s", root, path) < 0)
-		return -PF_ENOMEM;
-	for (p = full + n + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(full, 0755) != 0 && errno != EEXIST) {
-			h->log(PF_LOG_ERROR, who, "%s: cannot create folder: %s", full,
-			       strerror(errno));
-			free(full);
-			return -PF_EIO;
-		}
-		*p = '/';
-	}
-	free(full);
-	return 0;
+	if (ret)
+		h->log(PF_LOG_ERROR, who, "%s", e.msg);
+	return ret;
 }
 
 /* Keep S (malloc'd) in F's storage; returns S or NULL. */

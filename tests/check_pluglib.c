@@ -1,0 +1,460 @@
+/* tests/check_pluglib.c - the plugins' library plugins/lib: the file helpers
+ * (join, is_dir, read_file, rm_rf, copies with progress, file trees) and the
+ * output helpers of outlib (whole-or-absent folders, writing one file of a
+ * tree from the media, a host file or bytes). */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "check_common.h"
+#include "fsutil.h"
+#include "outlib.h"
+
+/* DIR/REL (malloc'd). */
+static char *at(const char *dir, const char *rel)
+{
+	char *p = fsu_join(dir, rel);
+
+	ck_assert_ptr_nonnull(p);
+	return p;
+}
+
+/* 1 when PATH exists (a link is not followed). */
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* The mode bits of PATH. */
+static unsigned mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return (unsigned)(st.st_mode & 07777);
+}
+
+/* The text of file PATH (malloc'd), failing the test when unreadable. */
+static char *slurp(const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(fsu_read_file(path, &data, &len, NULL), 0);
+	ck_assert_uint_eq(strlen(data), len);
+	return data;
+}
+
+START_TEST(test_join)
+{
+	static const struct { const char *a, *b, *want; } cases[] = {
+		{ "/a", "b", "/a/b" }, { "/a/", "b", "/a/b" }, { "/a", "/abs", "/abs" },
+		{ "", "b", "b" }, { NULL, "b", "b" }, { "a", "", "a" }, { "a", NULL, "a" },
+		{ "a/b", "c/d", "a/b/c/d" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *p = fsu_join(cases[i].a, cases[i].b);
+
+		ck_assert_str_eq(p, cases[i].want);
+		free(p);
+	}
+	ck_assert_ptr_null(fsu_join(NULL, NULL));
+}
+END_TEST
+
+START_TEST(test_is_dir_read_file)
+{
+	char *dir = test_tmpdir(), *f = test_write(dir, "f.txt", "hello\nworld\n");
+	char *missing = at(dir, "nope.txt"), *data = NULL;
+	struct fsu_err e;
+	size_t len = 0;
+
+	ck_assert(fsu_is_dir(dir));
+	ck_assert(!fsu_is_file(dir));
+	ck_assert(fsu_is_file(f));
+	ck_assert(!fsu_is_dir(f));
+	ck_assert(!fsu_is_dir(missing) && !fsu_is_file(missing));
+	ck_assert_int_eq(fsu_read_file(f, &data, &len, &e), 0);
+	ck_assert_uint_eq(len, 12);
+	ck_assert_str_eq(data, "hello\nworld\n");
+	free(data);
+	data = NULL;
+	ck_assert_int_eq(fsu_read_file(missing, &data, &len, &e), -PF_ENOENT);
+	ck_assert_ptr_null(data);
+	ck_assert_msg(strstr(e.msg, "nope.txt: cannot open: "), "%s", e.msg);
+	ck_assert_int_eq(fsu_read_file(dir, &data, NULL, &e), -PF_EIO);
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(missing);
+	free(f);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_rm_rf_links_not_followed)
+{
+	char *dir = test_tmpdir(), *outside = test_tmpdir();
+	char *keep = test_write(outside, "keep.txt", "precious");
+	char *tree = at(dir, "tree"), *deep = at(dir, "tree/a/b/c"), *p;
+	struct fsu_err e;
+
+	ck_assert_int_eq(fsu_mkparents(dir, "tree/a/b/c/x", 0755, 0, &e), 0);
+	ck_assert(fsu_is_dir(deep));
+	free(test_write(deep, "file", "x"));
+	free(test_write(dir, "tree/a/top.txt", "y"));
+	/* links out of the tree: to a folder, to a file, and a dangling one */
+	p = at(dir, "tree/a/b/to-dir");
+	ck_assert_int_eq(symlink(outside, p), 0);
+	free(p);
+	p = at(dir, "tree/to-file");
+	ck_assert_int_eq(symlink(keep, p), 0);
+	free(p);
+	p = at(dir, "tree/a/dangling");
+	ck_assert_int_eq(symlink("/nonexistent/peforge", p), 0);
+	free(p);
+
+	ck_assert_int_eq(fsu_rm_rf(tree, &e), 0);
+	ck_assert(!exists(tree));
+	ck_assert(fsu_is_dir(outside));
+	ck_assert(fsu_is_file(keep));
+	p = slurp(keep);
+	ck_assert_str_eq(p, "precious");
+	free(p);
+	/* absent: no error; a link given itself: the link goes, not its target */
+	ck_assert_int_eq(fsu_rm_rf(tree, &e), 0);
+	p = at(dir, "link");
+	ck_assert_int_eq(symlink(outside, p), 0);
+	ck_assert_int_eq(fsu_rm_rf(p, &e), 0);
+	ck_assert(!exists(p));
+	ck_assert(fsu_is_file(keep));
+	free(p);
+
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	ck_assert_int_eq(fsu_rm_rf(outside, NULL), 0);
+	ck_assert(!exists(dir) && !exists(outside));
+	free(keep);
+	free(tree);
+	free(deep);
+	free(dir);
+	free(outside);
+}
+END_TEST
+
+START_TEST(test_rm_rf_reports_failure)
+{
+	char *dir = test_tmpdir(), *sub = at(dir, "locked"), *f;
+	struct fsu_err e;
+	int ret;
+
+	if (geteuid() == 0)
+		return; /* root removes from a read-only folder */
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	f = test_write(sub, "f", "x");
+	ck_assert_int_eq(chmod(sub, 0555), 0);
+	ret = fsu_rm_rf(sub, &e);
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	ck_assert_int_eq(ret, -PF_EIO);
+	ck_assert_msg(strstr(e.msg, "cannot remove"), "%s", e.msg);
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(f);
+	free(sub);
+	free(dir);
+}
+END_TEST
+
+/* Progress recorder: counts calls, keeps the last value, stops at STOP. */
+struct prog {
+	unsigned calls;
+	uint64_t last;
+	uint64_t stop;  /* 0: never */
+};
+
+static int on_progress(void *ctx, uint64_t done)
+{
+	struct prog *p = ctx;
+
+	ck_assert_uint_ge(done, p->last);
+	p->calls++;
+	p->last = done;
+	return p->stop && done >= p->stop ? -PF_ECANCELED : 0;
+}
+
+/* A file of LEN bytes in DIR/NAME with a known pattern (malloc'd path). */
+static char *big_file(const char *dir, const char *name, size_t len)
+{
+	char *p = at(dir, name), *buf = malloc(len);
+	FILE *f;
+	size_t i;
+
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < len; i++)
+		buf[i] = (char)('a' + i % 23);
+	f = fopen(p, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	free(buf);
+	return p;
+}
+
+START_TEST(test_copy_progress)
+{
+	const size_t len = 300000;
+	char *dir = test_tmpdir(), *src = big_file(dir, "src", len);
+	char *dst = at(dir, "dst"), *a, *b;
+	struct prog pr = { 0 };
+	struct fsu_err e;
+
+	ck_assert_int_eq(fsu_copy_file(src, dst, on_progress, &pr, &e), 0);
+	ck_assert_uint_ge(pr.calls, 2);
+	ck_assert_uint_eq(pr.last, len);
+	a = slurp(src);
+	b = slurp(dst);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	/* the destination must be new */
+	ck_assert_int_eq(fsu_copy_file(src, dst, NULL, NULL, &e), -PF_EEXIST);
+	ck_assert_msg(strstr(e.msg, "cannot create"), "%s", e.msg);
+	/* a progress callback that says stop: its code, no half file left */
+	ck_assert_int_eq(unlink(dst), 0);
+	memset(&pr, 0, sizeof(pr));
+	pr.stop = 1;
+	ck_assert_int_eq(fsu_copy_file(src, dst, on_progress, &pr, &e), -PF_ECANCELED);
+	ck_assert_uint_eq(pr.calls, 1);
+	ck_assert(!exists(dst));
+	/* a missing source */
+	a = at(dir, "missing");
+	ck_assert_int_eq(fsu_copy_file(a, dst, NULL, NULL, &e), -PF_ENOENT);
+	ck_assert(!exists(dst));
+	free(a);
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(src);
+	free(dst);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_write_tree)
+{
+	char *dir = test_tmpdir(), *src = test_write(dir, "host.txt", "from the host");
+	char *root = at(dir, "root"), *p, *text;
+	const struct fsu_file files[] = {
+		{ .rel = "README.txt", .data = "read me", .len = 7 },
+		{ .rel = "a/b/copied.txt", .host = src },
+		{ .rel = "a/linked.txt", .host = src, .flags = FSU_LINK },
+		{ .rel = "a/b/c/empty", .data = "", .len = 0 },
+	};
+	struct prog pr = { 0 };
+	struct stat s1, s2;
+	struct fsu_err e;
+	mode_t old;
+
+	ck_assert_int_eq(mkdir(root, 0700), 0);
+	old = umask(077);
+	ck_assert_int_eq(fsu_write_tree(root, files, 4, FSU_EXCL | FSU_OPEN_MODES,
+					on_progress, &pr, &e), 0);
+	umask(old);
+	ck_assert_uint_eq(pr.calls, 4);
+	ck_assert_uint_eq(pr.last, 4);
+	p = at(root, "README.txt");
+	text = slurp(p);
+	ck_assert_str_eq(text, "read me");
+	ck_assert_uint_eq(mode_of(p), 0644);
+	free(p);
+	free(text);
+	p = at(root, "a/b/copied.txt");
+	text = slurp(p);
+	ck_assert_str_eq(text, "from the host");
+	ck_assert_uint_eq(mode_of(p), 0644);
+	free(text);
+	free(p);
+	p = at(root, "a/b");
+	ck_assert_uint_eq(mode_of(p), 0755);
+	free(p);
+	/* the hard link shares the inode of its source */
+	p = at(root, "a/linked.txt");
+	ck_assert_int_eq(stat(p, &s1), 0);
+	ck_assert_int_eq(stat(src, &s2), 0);
+	ck_assert(s1.st_ino == s2.st_ino && s1.st_dev == s2.st_dev);
+	free(p);
+	p = at(root, "a/b/c/empty");
+	ck_assert(fsu_is_file(p));
+	free(p);
+	/* FSU_EXCL: writing over an existing file fails and names it */
+	ck_assert_int_eq(fsu_write_tree(root, files, 1, FSU_EXCL, NULL, NULL, &e),
+			 -PF_EEXIST);
+	ck_assert_msg(strstr(e.msg, "README.txt: cannot create"), "%s", e.msg);
+	/* without it the file is replaced */
+	ck_assert_int_eq(fsu_write_tree(root, files, 1, 0, NULL, NULL, &e), 0);
+	/* a missing host file stops the tree with its name */
+	{
+		const struct fsu_file bad = { .rel = "x", .host = "/nonexistent/pf" };
+
+		ck_assert_int_eq(fsu_write_tree(root, &bad, 1, 0, NULL, NULL, &e), -PF_EIO);
+		ck_assert_msg(strstr(e.msg, "/nonexistent/pf: cannot open"), "%s", e.msg);
+	}
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(dir);
+	free(src);
+	free(root);
+}
+END_TEST
+
+/* ---- outlib: a host table that serves a small media and keeps the log ---- */
+
+static char logbuf[2048];
+
+static void fake_log(int level, const char *who, const char *fmt, ...)
+{
+	size_t n = strlen(logbuf);
+	va_list ap;
+
+	(void)level;
+	snprintf(logbuf + n, sizeof(logbuf) - n, "%s: ", who);
+	n = strlen(logbuf);
+	va_start(ap, fmt);
+	vsnprintf(logbuf + n, sizeof(logbuf) - n, fmt, ap);
+	va_end(ap);
+	n = strlen(logbuf);
+	snprintf(logbuf + n, sizeof(logbuf) - n, "\n");
+}
+
+static const char media_text[] = "bytes of a media file";
+
+static int fake_read(struct pf_job *job, const char *path, uint64_t off, void *buf,
+		     size_t len, size_t *got)
+{
+	size_t n = sizeof(media_text) - 1;
+
+	(void)job;
+	if (strcmp(path, "sources/file.txt"))
+		return -PF_ENOENT;
+	n = off >= n ? 0 : n - (size_t)off;
+	if (n > len)
+		n = len;
+	if (n > 5)
+		n = 5;  /* small pieces: the loop must go round */
+	memcpy(buf, media_text + off, n);
+	*got = n;
+	return 0;
+}
+
+static const char *fake_strerror(int err)
+{
+	return err == -PF_ENOENT || err == PF_ENOENT ? "no such file" : "error";
+}
+
+static const struct pf_host fake_host = {
+	.abi = PF_PLUGIN_ABI,
+	.size = sizeof(struct pf_host),
+	.version = "test",
+	.log = fake_log,
+	.strerror = fake_strerror,
+	.media_read = fake_read,
+};
+
+START_TEST(test_outlib_put)
+{
+	char *dir = test_tmpdir(), *p, *t;
+	const struct outlib_file media = { .path = "m/file.txt", .media = "sources/file.txt" };
+	const struct outlib_file bytes = { .path = "b.txt", .data = "abc", .size = 3 };
+	const struct outlib_file gone = { .path = "g.txt", .media = "nope" };
+
+	logbuf[0] = '\0';
+	ck_assert_int_eq(outlib_put(&fake_host, NULL, "t", dir, &media, FSU_EXCL), 0);
+	p = at(dir, "m/file.txt");
+	t = slurp(p);
+	ck_assert_str_eq(t, media_text);
+	free(t);
+	free(p);
+	ck_assert_int_eq(outlib_put(&fake_host, NULL, "t", dir, &bytes, 0), 0);
+	p = at(dir, "b.txt");
+	t = slurp(p);
+	ck_assert_str_eq(t, "abc");
+	free(t);
+	free(p);
+	ck_assert_str_eq(logbuf, "");
+	ck_assert_int_eq(outlib_put(&fake_host, NULL, "t", dir, &media, FSU_EXCL),
+			 -PF_EEXIST);
+	ck_assert_msg(strstr(logbuf, "t: ") && strstr(logbuf, "m/file.txt: cannot create"),
+		      "%s", logbuf);
+	logbuf[0] = '\0';
+	ck_assert_int_eq(outlib_put(&fake_host, NULL, "t", dir, &gone, 0), -PF_ENOENT);
+	ck_assert_msg(strstr(logbuf, "nope: cannot read from the media: no such file"),
+		      "%s", logbuf);
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_outlib_dirs)
+{
+	char *dir = test_tmpdir(), *final = at(dir, "tree"), *tmp = NULL, *p;
+
+	/* a first tree, then a second one replacing it whole */
+	ck_assert_int_eq(outlib_dir_begin(&fake_host, "t", final, &tmp), 0);
+	free(test_write(tmp, "README.txt", "MARK one\n"));
+	ck_assert_int_eq(outlib_dir_commit(&fake_host, "t", tmp, final), 0);
+	free(tmp);
+	ck_assert(outlib_dir_replaceable(final, "MARK"));
+	ck_assert(!outlib_dir_replaceable(final, "OTHER"));
+	ck_assert_int_eq(outlib_dir_begin(&fake_host, "t", final, &tmp), 0);
+	free(test_write(tmp, "new.txt", "two"));
+	ck_assert_int_eq(outlib_dir_commit(&fake_host, "t", tmp, final), 0);
+	free(tmp);
+	p = at(final, "README.txt");
+	ck_assert(!exists(p));
+	free(p);
+	p = at(final, "new.txt");
+	ck_assert(fsu_is_file(p));
+	free(p);
+	/* an empty folder is replaceable; an aborted tree leaves nothing */
+	ck_assert_int_eq(outlib_dir_begin(&fake_host, "t", final, &tmp), 0);
+	ck_assert(outlib_dir_replaceable(tmp, "MARK"));
+	ck_assert_int_eq(outlib_mkparents(&fake_host, "t", tmp, "x/y/z.txt"), 0);
+	p = at(tmp, "x/y");
+	ck_assert(fsu_is_dir(p));
+	free(p);
+	outlib_dir_abort(tmp);
+	ck_assert(!exists(tmp));
+	free(tmp);
+	/* a file where the tree goes is refused */
+	p = test_write(dir, "file", "x");
+	ck_assert_int_eq(outlib_dir_begin(&fake_host, "t", p, &tmp), 0);
+	logbuf[0] = '\0';
+	ck_assert_int_eq(outlib_dir_commit(&fake_host, "t", tmp, p), -PF_EEXIST);
+	ck_assert_msg(strstr(logbuf, "exists and is not a folder"), "%s", logbuf);
+	outlib_dir_abort(tmp);
+	free(tmp);
+	free(p);
+	ck_assert_int_eq(fsu_rm_rf(dir, NULL), 0);
+	free(final);
+	free(dir);
+}
+END_TEST
+
+static Suite *suite_pluglib(void)
+{
+	Suite *s = suite_create("pluglib");
+	TCase *tf = tcase_create("fsutil");
+	TCase *to = tcase_create("outlib");
+
+	tcase_add_test(tf, test_join);
+	tcase_add_test(tf, test_is_dir_read_file);
+	tcase_add_test(tf, test_rm_rf_links_not_followed);
+	tcase_add_test(tf, test_rm_rf_reports_failure);
+	tcase_add_test(tf, test_copy_progress);
+	tcase_add_test(tf, test_write_tree);
+	suite_add_tcase(s, tf);
+	tcase_add_test(to, test_outlib_put);
+	tcase_add_test(to, test_outlib_dirs);
+	suite_add_tcase(s, to);
+	return s;
+}
+
+PF_CHECK_MAIN(suite_pluglib)
