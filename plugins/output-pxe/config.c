@@ -1,0 +1,414 @@
+/* plugins/output-pxe/config.c - the generated files of the tree:
+ * pxelinux.cfg/default, boot.ipxe, dnsmasq.conf and README.txt. */
+#include "pxe.h"
+
+/* ------------------------------------------------------------------ */
+/* generated files */
+
+/* A growing text, written with fprintf. */
+struct text {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static int text_begin(struct text *t)
+{
+	t->buf = NULL;
+	t->len = 0;
+	t->f = open_memstream(&t->buf, &t->len);
+	return t->f ? 0 : -PF_ENOMEM;
+}
+
+/* Finish T; on success T->buf (malloc'd) holds the text. */
+static int text_end(struct text *t)
+{
+	int bad = ferror(t->f);
+
+	if (fclose(t->f) != 0 || bad) {
+		free(t->buf);
+		t->buf = NULL;
+		return -PF_ENOMEM;
+	}
+	return 0;
+}
+
+/* The number of injected files in the plan. */
+static size_t count_injected(const struct plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->v[i].inject != NULL;
+	return n;
+}
+
+/* pxelinux.cfg/default: a menu whose default entry boots winpe.iso
+ * through MEMDISK, and an entry for the local disk. */
+int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p)
+{
+	const struct pf_host *h = s->host;
+	struct text t;
+	int ret = text_begin(&t);
+
+	if (ret)
+		return ret;
+	fprintf(t.f, "# pxelinux.cfg/default - written by peforge %s (outputs.pxe, "
+		"loader pxelinux).\n", h->version);
+	fprintf(t.f, "# BIOS only: MEMDISK loads the whole winpe.iso into memory and "
+		"boots it.\n");
+	if (s->http)
+		fprintf(t.f, "# lpxelinux.0 fetches winpe.iso over HTTP: serve this "
+			"folder at %s/\n", s->http);
+	fprintf(t.f, "UI menu.c32\n");
+	fprintf(t.f, "PROMPT 0\n");
+	fprintf(t.f, "TIMEOUT %u\n", s->timeout);
+	fprintf(t.f, "MENU TITLE peforge: Windows PE\n");
+	fprintf(t.f, "DEFAULT winpe\n\n");
+	fprintf(t.f, "LABEL winpe\n");
+	fprintf(t.f, "  MENU LABEL Windows PE (winpe.iso)\n");
+	fprintf(t.f, "  MENU DEFAULT\n");
+	fprintf(t.f, "  KERNEL memdisk\n");
+	if (s->http)
+		fprintf(t.f, "  INITRD %s/winpe.iso\n", s->http);
+	else
+		fprintf(t.f, "  INITRD winpe.iso\n");
+	fprintf(t.f, "  APPEND iso raw\n\n");
+	fprintf(t.f, "LABEL local\n");
+	fprintf(t.f, "  MENU LABEL Boot from the local disk\n");
+	fprintf(t.f, "  LOCALBOOT 0\n");
+	ret = text_end(&t);
+	if (!ret)
+		ret = plan_text(p, "pxelinux.cfg/default", t.buf, t.len);
+	return ret;
+}
+
+/* boot.ipxe: a menu whose default entry boots wimboot with the boot files
+ * and the injected medium files, and an entry that exits to the firmware. */
+int gen_boot_ipxe(const struct pxe_state *s, struct plan *p)
+{
+	const struct pf_host *h = s->host;
+	const char *base = s->http ? "${base}/" : "";
+	struct text t;
+	size_t i, n = p->n;
+	int ret = text_begin(&t);
+
+	if (ret)
+		return ret;
+	fprintf(t.f, "#!ipxe\n");
+	fprintf(t.f, "# boot.ipxe - written by peforge %s (outputs.pxe, loader ipxe).\n",
+		h->version);
+	fprintf(t.f, "# wimboot boots boot.wim on BIOS and UEFI machines.\n");
+	if (s->http)
+		fprintf(t.f, "set base %s\n", s->http);
+	fprintf(t.f, "\nmenu peforge: Windows PE\n");
+	fprintf(t.f, "item winpe Windows PE\n");
+	fprintf(t.f, "item local Boot from the local disk\n");
+	if (s->timeout)
+		fprintf(t.f, "choose --default winpe --timeout %u target || goto local\n",
+			s->timeout * 100);
+	else
+		fprintf(t.f, "choose --default winpe target || goto local\n");
+	fprintf(t.f, "goto ${target}\n\n");
+	fprintf(t.f, ":local\n");
+	fprintf(t.f, "exit\n\n");
+	fprintf(t.f, ":winpe\n");
+	fprintf(t.f, "kernel %swimboot%s\n", base, s->gui ? " gui" : "");
+	for (i = 0; i < n; i++) {
+		const char *rel = p->v[i].rel;
+
+		if (!strcmp(rel, "bootmgr") || !strcmp(rel, "BCD") ||
+		    !strcmp(rel, "boot.sdi") || !strcmp(rel, "boot.wim"))
+			fprintf(t.f, "initrd %s%s %s\n", base, rel, rel);
+	}
+	if (count_injected(p))
+		fprintf(t.f, "# the boot medium's files: wimboot puts them in "
+			"X:\\Windows\\System32\n");
+	for (i = 0; i < n; i++)
+		if (p->v[i].inject)
+			fprintf(t.f, "initrd %s%s %s\n", base, p->v[i].rel, p->v[i].inject);
+	fprintf(t.f, "boot\n");
+	ret = text_end(&t);
+	if (!ret)
+		ret = plan_text(p, "boot.ipxe", t.buf, t.len);
+	return ret;
+}
+
+/* Write PATH to F as a dnsmasq option value: quoted, with '"' and '\'
+ * escaped (dnsmasq reads \" and \\ inside quotes). */
+static void put_dnsmasq_quoted(FILE *f, const char *path)
+{
+	fputc('"', f);
+	for (; *path; path++) {
+		if (*path == '"' || *path == '\\')
+			fputc('\\', f);
+		fputc(*path, f);
+	}
+	fputc('"', f);
+}
+
+/* Write the path A followed by B to F for a POSIX shell: as is when it is
+ * plain, else in single quotes. */
+static void put_shell_path(FILE *f, const char *a, const char *b)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789/._-+=:,@%";
+	const char *part[2] = { a, b }, *c;
+	size_t i;
+
+	if (strspn(a, plain) == strlen(a) && strspn(b, plain) == strlen(b) && (*a || *b)) {
+		fprintf(f, "%s%s", a, b);
+		return;
+	}
+	fputc('\'', f);
+	for (i = 0; i < 2; i++) {
+		for (c = part[i]; *c; c++) {
+			if (*c == '\'')
+				fputs("'\\''", f);
+			else
+				fputc(*c, f);
+		}
+	}
+	fputc('\'', f);
+}
+
+/*
+ * dnsmasq.conf: DHCP (proxy beside the network's DHCP server, or full) and
+ * TFTP from the tree, with the right boot file for BIOS, UEFI and iPXE.
+ */
+int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
+{
+	const struct pf_host *h = s->host;
+	const char *srv = s->server;
+	const char *loader = s->http ? "lpxelinux.0" : "pxelinux.0";
+	struct text t;
+	int ret = text_begin(&t);
+
+	if (ret)
+		return ret;
+	fprintf(t.f, "# dnsmasq.conf - written by peforge %s (outputs.pxe, loader %s, "
+		"dhcp %s)\n", h->version, s->loader == LOADER_IPXE ? "ipxe" : "pxelinux",
+		s->full ? "full" : "proxy");
+	fprintf(t.f, "# for the PXE tree %s\n#\n", p->final);
+	fprintf(t.f, "# Run it as root (stop any other DHCP/TFTP service on this host "
+		"first):\n");
+	fprintf(t.f, "#   dnsmasq --no-daemon --conf-file=");
+	put_shell_path(t.f, p->final, "/dnsmasq.conf");
+	fprintf(t.f, "\n#\n");
+	if (s->full) {
+		fprintf(t.f, "# Full DHCP: dnsmasq hands out %s to %s\n# and names "
+			"itself as the gateway. Run it only on a network without\n# "
+			"another DHCP server.\n", s->range_start, s->range_end);
+	} else {
+		fprintf(t.f, "# Proxy DHCP: the network's DHCP server keeps handing out "
+			"addresses;\n# dnsmasq only tells PXE clients what to boot.\n");
+	}
+	if (p->placeholder) {
+		fprintf(t.f, "#\n# CHANGE THIS: %s below is a placeholder. Put the "
+			"address of the\n# network the PXE clients are on (e.g. this "
+			"server's address), or\n# set outputs.pxe.range (or server) in the "
+			"recipe.\n", PLACEHOLDER_NET);
+	}
+	fprintf(t.f, "\n# No DNS service: only DHCP and TFTP.\n");
+	fprintf(t.f, "port=0\n");
+	fprintf(t.f, "log-dhcp\n");
+	fprintf(t.f, "# To answer on the install network only, name its interface:\n");
+	fprintf(t.f, "#interface=eth0\n");
+	if (s->full)
+		fprintf(t.f, "dhcp-range=%s,%s,12h\n", s->range_start, s->range_end);
+	else
+		fprintf(t.f, "# The clients' subnet, named by one of its addresses.\n"
+			"dhcp-range=%s,proxy\n", p->range);
+	fprintf(t.f, "\n");
+	if (s->loader == LOADER_PXELINUX) {
+		fprintf(t.f, "# PXELINUX is BIOS only: UEFI machines get nothing here "
+			"(use loader = \"ipxe\"\n# for them).\n");
+		if (s->full) {
+			fprintf(t.f, "dhcp-match=set:efi,option:client-arch,6\n");
+			fprintf(t.f, "dhcp-match=set:efi,option:client-arch,7\n");
+			fprintf(t.f, "dhcp-match=set:efi,option:client-arch,9\n");
+			fprintf(t.f, "dhcp-boot=tag:!efi,%s%s%s\n", loader, srv ? ",," : "",
+				srv ? srv : "");
+		} else {
+			fprintf(t.f, "pxe-service=x86PC,\"Windows PE (PXELINUX)\",%s%s%s\n",
+				loader, srv ? "," : "", srv ? srv : "");
+		}
+	} else {
+		char *script = NULL;
+
+		if (s->http)
+			ret = asprintf(&script, "%s/boot.ipxe", s->http) < 0 ? -PF_ENOMEM : 0;
+		else
+			ret = (script = strdup("boot.ipxe")) ? 0 : -PF_ENOMEM;
+		if (ret) {
+			fclose(t.f);
+			free(t.buf);
+			return ret;
+		}
+		fprintf(t.f, "# Firmware PXE gets iPXE (undionly.kpxe on BIOS, ipxe.efi on "
+			"UEFI);\n# iPXE (it sends DHCP option 175) gets the script.\n");
+		fprintf(t.f, "dhcp-match=set:ipxe,175\n");
+		if (s->full) {
+			fprintf(t.f, "dhcp-match=set:efi64,option:client-arch,7\n");
+			fprintf(t.f, "dhcp-match=set:efi64,option:client-arch,9\n");
+			fprintf(t.f, "dhcp-boot=tag:!ipxe,tag:efi64,ipxe.efi%s%s\n",
+				srv ? ",," : "", srv ? srv : "");
+			fprintf(t.f, "dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe%s%s\n",
+				srv ? ",," : "", srv ? srv : "");
+		} else {
+			/* A proxy reply names no TFTP server for a BIOS client, and
+			 * iPXE takes the server from the reply holding the file
+			 * name: iPXE on BIOS asks the boot server through a PXE
+			 * menu instead (UEFI clients are sent to port 4011, whose
+			 * replies name this server). */
+			fprintf(t.f, "# The first menu item boots at once.\n");
+			fprintf(t.f, "pxe-prompt=\"peforge: Windows PE\",0\n");
+			fprintf(t.f, "pxe-service=tag:!ipxe,x86PC,\"Windows PE (iPXE, BIOS)\","
+				"undionly.kpxe%s%s\n", srv ? "," : "", srv ? srv : "");
+			if (!s->http) {
+				fprintf(t.f, "# iPXE on BIOS asks for boot.ipxe through the "
+					"PXE menu, whose answer\n# names the TFTP "
+					"server.\n");
+				fprintf(t.f, "pxe-service=tag:ipxe,x86PC,\"Windows PE "
+					"(boot.ipxe)\",boot.ipxe%s%s\n", srv ? "," : "",
+					srv ? srv : "");
+			}
+			fprintf(t.f, "pxe-service=tag:!ipxe,x86-64_EFI,\"Windows PE (iPXE, "
+				"UEFI)\",ipxe.efi%s%s\n", srv ? "," : "", srv ? srv : "");
+			fprintf(t.f, "pxe-service=tag:!ipxe,BC_EFI,\"Windows PE (iPXE, "
+				"UEFI)\",ipxe.efi%s%s\n", srv ? "," : "", srv ? srv : "");
+		}
+		if (!s->full && !s->http && !srv)
+			fprintf(t.f, "# iPXE on UEFI gets boot.ipxe here (replies to "
+				"UEFI clients name this\n# server).\n");
+		fprintf(t.f, "dhcp-boot=tag:ipxe,%s%s%s\n", script,
+			srv && !s->http ? ",," : "", srv && !s->http ? srv : "");
+		free(script);
+	}
+	fprintf(t.f, "\nenable-tftp\n");
+	fprintf(t.f, "tftp-root=");
+	put_dnsmasq_quoted(t.f, p->final);
+	fprintf(t.f, "\n");
+	ret = text_end(&t);
+	if (!ret)
+		ret = plan_text(p, "dnsmasq.conf", t.buf, t.len);
+	return ret;
+}
+
+/* Write TEXT to F as a heading underlined with C. */
+static void put_heading(FILE *f, const char *text, char c)
+{
+	size_t i, n = strlen(text);
+
+	fprintf(f, "%s\n", text);
+	for (i = 0; i < n; i++)
+		fputc(c, f);
+	fputc('\n', f);
+}
+
+/* README.txt: what the tree holds and how to serve it, paths filled in. */
+int gen_readme(const struct pxe_state *s, struct plan *p)
+{
+	const struct pf_host *h = s->host;
+	int ipxe = s->loader == LOADER_IPXE;
+	char *title = NULL;
+	struct text t;
+	size_t i, n = p->n;
+	int ret;
+
+	if (asprintf(&title, "%s %s", README_MARK, h->version) < 0)
+		return -PF_ENOMEM;
+	ret = text_begin(&t);
+	if (ret) {
+		free(title);
+		return ret;
+	}
+	put_heading(t.f, title, '=');
+	free(title);
+	fprintf(t.f, "\nFolder:  %s\n", p->final);
+	if (ipxe)
+		fprintf(t.f, "Loader:  iPXE + wimboot (BIOS and UEFI machines)\n");
+	else
+		fprintf(t.f, "Loader:  PXELINUX + MEMDISK booting winpe.iso (BIOS machines "
+			"only)\n");
+	if (s->http)
+		fprintf(t.f, "HTTP:    %s/ must serve this folder\n", s->http);
+	fprintf(t.f, "\nFiles:\n");
+	for (i = 0; i < n; i++)
+		fprintf(t.f, "  %s\n", p->v[i].rel);
+	fprintf(t.f, "  README.txt\n");
+	if (ipxe && count_injected(p))
+		fprintf(t.f, "\nwimboot puts the files of inject/ in X:\\Windows\\System32 "
+			"of the booted\nWinPE (e.g. X:\\Windows\\System32\\autounattend.xml)."
+			"\n");
+
+	fprintf(t.f, "\n");
+	put_heading(t.f, "1. DHCP and TFTP with dnsmasq (one command, as root)", '-');
+	fprintf(t.f, "    dnsmasq --no-daemon --conf-file=");
+	put_shell_path(t.f, p->final, "/dnsmasq.conf");
+	fprintf(t.f, "\n\n");
+	if (s->full)
+		fprintf(t.f, "dnsmasq.conf is a full DHCP server: it hands out %s to %s.\n"
+			"Use it only on an install network without another DHCP server.\n",
+			s->range_start, s->range_end);
+	else
+		fprintf(t.f, "dnsmasq.conf is a proxy DHCP server: the network's own DHCP "
+			"server keeps\nhanding out addresses; dnsmasq only tells PXE clients "
+			"what to boot.\n");
+	if (p->placeholder)
+		fprintf(t.f, "EDIT dnsmasq.conf FIRST: its dhcp-range holds the placeholder "
+			"%s;\nput an address of the clients' network there.\n",
+			PLACEHOLDER_NET);
+	fprintf(t.f, "Files must stay readable by all: dnsmasq drops root privileges "
+		"before serving\nthem.\n");
+
+	fprintf(t.f, "\n");
+	put_heading(t.f, "2. Or with the TFTP and DHCP servers you already run", '-');
+	fprintf(t.f, "TFTP (tftpd-hpa):\n    in.tftpd --listen --secure --address "
+		"0.0.0.0:69 ");
+	put_shell_path(t.f, p->final, "");
+	fprintf(t.f, "\nDHCP: next-server (option 66) = this server's address");
+	if (s->server)
+		fprintf(t.f, " (%s)", s->server);
+	if (ipxe)
+		fprintf(t.f, ";\n  boot file (option 67) = undionly.kpxe for BIOS, "
+			"ipxe.efi for UEFI (client\n  architecture 7 or 9), and for iPXE "
+			"itself (it sends option 175, user class\n  \"iPXE\"): %s%s\n",
+			s->http ? s->http : "boot.ipxe", s->http ? "/boot.ipxe" : "");
+	else
+		fprintf(t.f, ";\n  boot file (option 67) = %s.\n",
+			s->http ? "lpxelinux.0" : "pxelinux.0");
+	if (s->http) {
+		fprintf(t.f, "\nHTTP: serve this folder at %s/ with any web server, "
+			"e.g.\n    python3 -m http.server 80 --directory ", s->http);
+		put_shell_path(t.f, p->final, "");
+		fprintf(t.f, "\n(the URL path must map to this folder).\n");
+		if (ipxe)
+			fprintf(t.f, "iPXE then fetches boot.ipxe, wimboot and boot.wim over "
+				"HTTP; only iPXE itself\ncomes over TFTP.\n");
+		else
+			fprintf(t.f, "lpxelinux.0 then fetches winpe.iso over HTTP (TFTP is "
+				"slow for 100+ MB).\n");
+	}
+
+	fprintf(t.f, "\n");
+	put_heading(t.f, "3. Firewall", '-');
+	fprintf(t.f, "Open these ports to the clients:\n");
+	fprintf(t.f, "  UDP 67    DHCP\n");
+	fprintf(t.f, "  UDP 69    TFTP (transfers go on over high UDP ports: load the "
+		"TFTP\n            connection-tracking helper, or allow those from the "
+		"clients)\n");
+	if (!s->full)
+		fprintf(t.f, "  UDP 4011  proxy DHCP (PXE boot-server requests)\n");
+	if (s->http)
+		fprintf(t.f, "  TCP 80    HTTP\n");
+	fprintf(t.f, "For example:\n");
+	fprintf(t.f, "  ufw allow 67/udp; ufw allow 69/udp%s%s\n",
+		s->full ? "" : "; ufw allow 4011/udp", s->http ? "; ufw allow 80/tcp" : "");
+	fprintf(t.f, "  firewall-cmd --add-service=dhcp --add-service=tftp%s%s\n",
+		s->full ? "" : " --add-port=4011/udp", s->http ? " --add-service=http" : "");
+	ret = text_end(&t);
+	if (!ret)
+		ret = plan_text(p, "README.txt", t.buf, t.len);
+	return ret;
+}

@@ -1,0 +1,245 @@
+/* plugins/output-pxe/options.c - the pxe output's options (open, close)
+ * and its descriptor. */
+#include "pxe.h"
+
+/* ------------------------------------------------------------------ */
+/* arguments */
+
+/* 1 when S is a dotted-quad IPv4 address. */
+static int is_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+/* Copy of S without leading and trailing blanks (malloc'd), or NULL. */
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return strndup(s, n);
+}
+
+/*
+ * Check the `http` URL and keep a copy without trailing slashes in S->http.
+ * It goes into pxelinux.cfg, boot.ipxe and dnsmasq.conf unquoted, so only
+ * plain URL characters are allowed.  Returns 0 or -PF_ERECIPE (logged).
+ */
+static int parse_http(struct pxe_state *s, const char *url)
+{
+	const struct pf_host *h = s->host;
+	size_t n = strlen(url), i;
+
+	if (strncmp(url, "http://", 7) != 0 || n == 7 || url[7] == '/') {
+		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: http = \"%s\": give a URL "
+		       "http://host/path (PXELINUX and iPXE fetch it over plain HTTP)",
+		       url);
+		return -PF_ERECIPE;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c <= ' ' || c >= 0x7f || strchr("\"'\\,#${}<>`", c)) {
+			h->log(PF_LOG_ERROR, NAME, "outputs.pxe: http = \"%s\": the URL "
+			       "may not hold blanks, quotes, commas, '#', '$' or braces",
+			       url);
+			return -PF_ERECIPE;
+		}
+	}
+	while (n > 8 && url[n - 1] == '/')
+		n--;
+	s->http = strndup(url, n);
+	return s->http ? 0 : -PF_ENOMEM;
+}
+
+/*
+ * Check `range` against the DHCP mode: proxy takes one address of the
+ * clients' subnet ("A"; of "A,B" the first is used), full takes the pool
+ * "START,END".  Returns 0 or -PF_ERECIPE (logged).
+ */
+static int parse_range(struct pxe_state *s, const char *range)
+{
+	const struct pf_host *h = s->host;
+	const char *comma = range ? strchr(range, ',') : NULL;
+
+	if (!range) {
+		if (s->full) {
+			h->log(PF_LOG_ERROR, NAME, "outputs.pxe: dhcp = \"full\" hands out "
+			       "addresses: give the pool as range = \"START,END\" (e.g. "
+			       "\"192.168.1.100,192.168.1.200\")");
+			return -PF_ERECIPE;
+		}
+		return 0;
+	}
+	s->range_start = trimmed(range, comma ? (size_t)(comma - range) : strlen(range));
+	if (comma)
+		s->range_end = trimmed(comma + 1, strlen(comma + 1));
+	if (!s->range_start || (comma && !s->range_end))
+		return -PF_ENOMEM;
+	if (!is_ipv4(s->range_start) || (comma && !is_ipv4(s->range_end))) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: range = \"%s\": expected an IPv4 "
+		       "address (\"192.168.1.0\") or a pool (\"192.168.1.100,"
+		       "192.168.1.200\")", range);
+		return -PF_ERECIPE;
+	}
+	if (s->full && !comma) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: dhcp = \"full\" hands out "
+		       "addresses: range = \"%s\" must be a pool \"START,END\"", range);
+		return -PF_ERECIPE;
+	}
+	return 0;
+}
+
+static void pxe_close(void *state)
+{
+	struct pxe_state *s = state;
+
+	if (!s)
+		return;
+	free(s->http);
+	free(s->wimboot_abs);
+	free(s->range_start);
+	free(s->range_end);
+	free(s);
+}
+
+/*
+ * Read and check every argument, so a wrong recipe fails before any work
+ * is done.  *STATE is a struct pxe_state, freed by pxe_close.
+ */
+static int pxe_open(const struct pf_host *host, const struct pf_args *args,
+		    void **state)
+{
+	struct pxe_state *s = calloc(1, sizeof(*s));
+	const char *loader = host->arg_string(args, "loader");
+	const char *http = host->arg_string(args, "http");
+	const char *timeout = host->arg_string(args, "timeout");
+	const char *dhcp = host->arg_string(args, "dhcp");
+	struct stat st;
+	int ret = -PF_ERECIPE;
+
+	if (!s)
+		return -PF_ENOMEM;
+	s->host = host;
+	s->dir = host->arg_string(args, "dir");
+	if (!s->dir)
+		s->dir = host->arg_string(args, "path"); /* outputs = { pxe = "tftp" } */
+	if (!s->dir)
+		s->dir = "tftpboot";
+	if (!*s->dir) {
+		host->log(PF_LOG_ERROR, NAME, "outputs.pxe: dir is empty: give a folder "
+			  "name (dir = \"tftpboot\")");
+		goto out;
+	}
+	if (!loader || !strcmp(loader, "pxelinux")) {
+		s->loader = LOADER_PXELINUX;
+	} else if (!strcmp(loader, "ipxe")) {
+		s->loader = LOADER_IPXE;
+	} else {
+		host->log(PF_LOG_ERROR, NAME, "outputs.pxe: unknown loader \"%s\": use "
+			  "\"pxelinux\" (BIOS, boots the ISO) or \"ipxe\" (BIOS and UEFI, "
+			  "wimboot)", loader);
+		goto out;
+	}
+	if (http && (ret = parse_http(s, http)) != 0)
+		goto out;
+	ret = -PF_ERECIPE;
+	s->timeout = TIMEOUT_DEFAULT;
+	if (timeout) {
+		char *end = NULL;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(timeout, &end, 10);
+		if (!*timeout || *timeout == '-' || *timeout == '+' || *end || errno ||
+		    v > TIMEOUT_MAX) {
+			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: timeout = \"%s\": give "
+				  "tenths of a second, 0 to %d (0 waits for a choice)",
+				  timeout, TIMEOUT_MAX);
+			goto out;
+		}
+		s->timeout = (unsigned)v;
+	}
+	if (!dhcp || !strcmp(dhcp, "proxy")) {
+		s->full = 0;
+	} else if (!strcmp(dhcp, "full")) {
+		s->full = 1;
+	} else {
+		host->log(PF_LOG_ERROR, NAME, "outputs.pxe: dhcp = \"%s\": use \"proxy\" "
+			  "(beside the network's DHCP server) or \"full\" (dnsmasq hands "
+			  "out the addresses)", dhcp);
+		goto out;
+	}
+	s->server = host->arg_string(args, "server");
+	if (s->server && !is_ipv4(s->server)) {
+		host->log(PF_LOG_ERROR, NAME, "outputs.pxe: server = \"%s\": give this "
+			  "server's IPv4 address (\"192.168.1.10\")", s->server);
+		goto out;
+	}
+	if ((ret = parse_range(s, host->arg_string(args, "range"))) != 0)
+		goto out;
+	ret = host->arg_bool(args, "gui", 0);
+	if (ret < 0)
+		goto out;
+	s->gui = ret;
+	ret = -PF_ERECIPE;
+	s->wimboot = host->arg_string(args, "wimboot");
+	if (s->wimboot && s->wimboot[0] && s->wimboot[0] != '/' &&
+	    host->arg_string(args, "recipe_dir")) {
+		/* relative to the recipe's folder, like every recipe path */
+		if (asprintf(&s->wimboot_abs, "%s/%s", host->arg_string(args, "recipe_dir"),
+			     s->wimboot) < 0) {
+			s->wimboot_abs = NULL;
+			ret = -PF_ENOMEM;
+			goto out;
+		}
+		s->wimboot = s->wimboot_abs;
+	}
+	if (s->loader == LOADER_IPXE) {
+		if (!s->wimboot || !*s->wimboot) {
+			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: loader ipxe needs wimboot "
+				  "= \"/path/to/wimboot\" (peforge does not ship it: get it "
+				  "from https://github.com/ipxe/wimboot/releases)");
+			goto out;
+		}
+		if (stat(s->wimboot, &st) != 0) {
+			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: wimboot = \"%s\": %s",
+				  s->wimboot, strerror(errno));
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: wimboot = \"%s\": not "
+				  "a file", s->wimboot);
+			goto out;
+		}
+	} else {
+		if (s->wimboot)
+			host->log(PF_LOG_WARN, NAME, "outputs.pxe: wimboot is used by "
+				  "loader ipxe only; ignored");
+		if (s->gui)
+			host->log(PF_LOG_WARN, NAME, "outputs.pxe: gui is used by loader "
+				  "ipxe only; ignored");
+	}
+	*state = s;
+	return 0;
+out:
+	pxe_close(s);
+	return ret;
+}
+
+PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
+	.abi = PF_PLUGIN_ABI,
+	.kind = PF_OUTPUT,
+	.name = NAME,
+	.summary = "a network-boot tree: PXELINUX+MEMDISK or iPXE+wimboot, "
+		   "dnsmasq.conf, README.txt",
+	.open = pxe_open,
+	.run = pxe_run,
+	.close = pxe_close,
+	.probe = NULL,
+};
