@@ -20,3 +20,13 @@ one_error_line() {
 }
 T=$(mktemp -d "${TMPDIR:-/tmp}/peforge-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
+# need_plugin NAME...: skip the test (exit 77) unless every named plugin
+# was built (configure --disable-X or a missing library leaves one out).
+need_plugin() {
+	for p in "$@"; do
+		[ -e "${PF_PLUGINS_BUILT:?}/$p.so" ] || {
+			echo "SKIP: plugin $p was not built (configure left it out)"
+			exit 77
+		}
+	done
+}
