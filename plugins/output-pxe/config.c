@@ -60,15 +60,15 @@ int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p)
 	if (s->http)
 		fprintf(t.f, "# lpxelinux.0 fetches winpe.iso over HTTP: serve this "
 			"folder at %s/\n", s->http);
-	fprintf(t.f, "UI menu.c32\n");
-	fprintf(t.f, "PROMPT 0\n");
-	fprintf(t.f, "TIMEOUT %u\n", s->timeout);
-	fprintf(t.f, "MENU TITLE peforge: Windows PE\n");
-	fprintf(t.f, "DEFAULT winpe\n\n");
-	fprintf(t.f, "LABEL winpe\n");
-	fprintf(t.f, "  MENU LABEL Windows PE (winpe.iso)\n");
-	fprintf(t.f, "  MENU DEFAULT\n");
-	fprintf(t.f, "  KERNEL memdisk\n");
+	fprintf(t.f, "UI menu.c32\n"
+		"PROMPT 0\n"
+		"TIMEOUT %u\n"
+		"MENU TITLE peforge: Windows PE\n"
+		"DEFAULT winpe\n\n"
+		"LABEL winpe\n"
+		"  MENU LABEL Windows PE (winpe.iso)\n"
+		"  MENU DEFAULT\n"
+		"  KERNEL memdisk\n", s->timeout);
 	if (s->http)
 		fprintf(t.f, "  INITRD %s/winpe.iso\n", s->http);
 	else
@@ -209,11 +209,11 @@ int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
 			"server's address), or\n# set outputs.pxe.range (or server) in the "
 			"recipe.\n", PLACEHOLDER_NET);
 	}
-	fprintf(t.f, "\n# No DNS service: only DHCP and TFTP.\n");
-	fprintf(t.f, "port=0\n");
-	fprintf(t.f, "log-dhcp\n");
-	fprintf(t.f, "# To answer on the install network only, name its interface:\n");
-	fprintf(t.f, "#interface=eth0\n");
+	fputs("\n# No DNS service: only DHCP and TFTP.\n"
+	      "port=0\n"
+	      "log-dhcp\n"
+	      "# To answer on the install network only, name its interface:\n"
+	      "#interface=eth0\n", t.f);
 	if (s->full)
 		fprintf(t.f, "dhcp-range=%s,%s,12h\n", s->range_start, s->range_end);
 	else

@@ -146,56 +146,36 @@ static char *iso_display_name(const char *raw)
 }
 
 /*
- * The libiso9660 path of directory N ("/" + the raw names joined by '/'),
- * malloc'd; the caller frees.  NULL when out of memory.
+ * The names from the root down to N joined by '/' (malloc'd; NULL when out
+ * of memory).  RAW: the raw ISO 9660 names after a leading '/', the
+ * libiso9660 path of a directory ("/" for the root).  Else the display
+ * names: the media path for messages ("sources/boot.wim", "" for the root).
  */
-static char *iso_dir_path(const struct node *n)
+static char *join_up(const struct node *n, int raw)
 {
 	const struct node *p;
 	size_t len = 0;
 	char *out;
 
 	for (p = n; p->parent; p = p->parent)
-		len += strlen(p->raw) + 1;
-	if (!len)
+		len += strlen(raw ? p->raw : p->name) + 1; /* the name and a '/' */
+	if (raw && !len)
 		len = 1;
+	else if (!raw && len)
+		len--; /* no '/' before the first name */
 	out = malloc(len + 1);
 	if (!out)
 		return NULL;
 	out[0] = '/';
 	out[len] = '\0';
 	for (p = n; p->parent; p = p->parent) {
-		size_t l = strlen(p->raw);
+		const char *name = raw ? p->raw : p->name;
+		size_t l = strlen(name);
 
 		len -= l;
-		memcpy(out + len, p->raw, l);
-		out[--len] = '/';
-	}
-	return out;
-}
-
-/* The media path of N for messages ("sources/boot.wim"), malloc'd. */
-static char *node_path(const struct node *n)
-{
-	const struct node *p;
-	size_t size = 0;
-	char *out;
-
-	for (p = n; p->parent; p = p->parent)
-		size += strlen(p->name) + 1; /* the name and a '/' or the NUL */
-	out = calloc(1, size ? size : 1);
-	if (!out)
-		return NULL;
-	if (!size)
-		return out;
-	size--;
-	for (p = n; p->parent; p = p->parent) {
-		size_t l = strlen(p->name);
-
-		size -= l;
-		memcpy(out + size, p->name, l);
-		if (size)
-			out[--size] = '/';
+		memcpy(out + len, name, l);
+		if (len)
+			out[--len] = '/';
 	}
 	return out;
 }
@@ -203,7 +183,7 @@ static char *node_path(const struct node *n)
 /* Log one error about media file N: "ISO: FILE: WHAT". */
 void log_node(struct iso_media *m, const struct node *n, const char *what)
 {
-	char *p = node_path(n);
+	char *p = join_up(n, 0);
 
 	m->host->log(PF_LOG_ERROR, NAME, "%s: %s: %s", m->path,
 		     !p ? "?" : *p ? p : "/", what);
@@ -221,6 +201,28 @@ const char *blk_why(const struct blk *b)
 }
 
 /*
+ * End the loading of directory N's listing: on success (RET 0) the NKIDS
+ * KIDS become its children, cached; on failure they are freed.  Returns RET.
+ */
+static int adopt_kids(struct node *n, struct node *kids, size_t nkids, int ret)
+{
+	size_t i;
+
+	if (ret) {
+		struct node tmp = { .kids = kids, .nkids = nkids };
+
+		node_clear(&tmp);
+		return ret;
+	}
+	for (i = 0; i < nkids; i++)
+		kids[i].parent = n;
+	n->kids = kids;
+	n->nkids = nkids;
+	n->loaded = 1;
+	return 0;
+}
+
+/*
  * Read the UDF listing of directory N into its kids (sizes from each file's
  * entry).  Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
  */
@@ -228,7 +230,7 @@ static int load_udf(struct iso_media *m, struct node *n)
 {
 	struct udfread_dirent ent;
 	struct node *kids = NULL;
-	size_t nkids = 0, cap = 0, i;
+	size_t nkids = 0, cap = 0;
 	int ret = 0;
 
 	m->blk.short_read = 0;
@@ -264,7 +266,7 @@ static int load_udf(struct iso_media *m, struct node *n)
 			if (f)
 				udfread_file_close(f);
 			if (sz < 0) {
-				char *p = node_path(n);
+				char *p = join_up(n, 0);
 
 				m->host->log(PF_LOG_ERROR, NAME, "%s: %s%s%s: cannot read UDF "
 					     "file entry: %s", m->path, p ? p : "",
@@ -282,21 +284,11 @@ static int load_udf(struct iso_media *m, struct node *n)
 		goto out;
 	}
 out:
-	if (ret) {
-		struct node tmp = { .kids = kids, .nkids = nkids };
-
-		node_clear(&tmp);
-		if (n->udir)
-			udfread_closedir(n->udir);
+	if (ret && n->udir)
+		udfread_closedir(n->udir);
+	if (ret)
 		n->udir = NULL;
-		return ret;
-	}
-	for (i = 0; i < nkids; i++)
-		kids[i].parent = n;
-	n->kids = kids;
-	n->nkids = nkids;
-	n->loaded = 1;
-	return 0;
+	return adopt_kids(n, kids, nkids, ret);
 }
 
 /*
@@ -308,8 +300,8 @@ static int load_iso(struct iso_media *m, struct node *n)
 	CdioISO9660FileList_t *list = NULL;
 	CdioListNode_t *ln;
 	struct node *kids = NULL;
-	size_t nkids = 0, cap = 0, i;
-	char *dpath = iso_dir_path(n);
+	size_t nkids = 0, cap = 0;
+	char *dpath = join_up(n, 1);
 	int ret = 0;
 
 	if (!dpath) {
@@ -343,18 +335,7 @@ out:
 	if (list)
 		iso9660_filelist_free(list);
 	free(dpath);
-	if (ret) {
-		struct node tmp = { .kids = kids, .nkids = nkids };
-
-		node_clear(&tmp);
-		return ret;
-	}
-	for (i = 0; i < nkids; i++)
-		kids[i].parent = n;
-	n->kids = kids;
-	n->nkids = nkids;
-	n->loaded = 1;
-	return 0;
+	return adopt_kids(n, kids, nkids, ret);
 }
 
 /* Make sure directory N's listing is cached.  Returns 0 or a -PF_E* code. */
