@@ -131,33 +131,6 @@ static char *find_program(const struct pf_host *h, const char *prog, const char 
 	return found;
 }
 
-/*
- * Parse the whole number of MiB KEY (absent: *OUT = 0).  Returns 0 or
- * -PF_ERECIPE (logged).
- */
-static int parse_mb(const struct pf_host *h, const struct pf_args *args, const char *key,
-		    uint64_t *out)
-{
-	const char *text = h->arg_string(args, key);
-	char *end = NULL;
-	unsigned long long v;
-
-	if (!text) {
-		*out = 0;
-		return 0;
-	}
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || end == text || *end || *text == '-' || v == 0 ||
-	    v > UINT64_C(1) << 40) {
-		h->log(PF_LOG_ERROR, NAME, "outputs.disk.%s '%s': expected a whole number "
-		       "of MiB", key, text);
-		return -PF_ERECIPE;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Free what disk_open allocated in S (not S itself). */
 static void state_clear(struct disk_state *s)
 {
@@ -200,8 +173,9 @@ static int disk_open(const struct pf_host *host, const struct pf_args *args,
 		return -PF_ENOMEM;
 	s->host = host;
 	s->path = path;
-	if ((ret = parse_mb(host, args, "size_mb", &s->size_mb)) ||
-	    (ret = parse_mb(host, args, "split_mb", &split_mb)))
+	/* whole MiB; absent: 0 (automatic) */
+	if ((ret = host->arg_uint(args, "size_mb", 0, 1, UINT64_C(1) << 40, &s->size_mb)) ||
+	    (ret = host->arg_uint(args, "split_mb", 0, 1, UINT64_C(1) << 40, &split_mb)))
 		goto out;
 	s->split_bytes = split_mb ? split_mb * MIB : FAT32_MAX_FILE;
 	s->part_bytes = (uint64_t)(split_mb ? split_mb : SPLIT_MB_DEFAULT) * MIB;
@@ -703,9 +677,10 @@ static enum wimlib_progress_status split_progress(enum wimlib_progress_msg msg,
 {
 	struct disk_run *r = ctx;
 
-	if (msg == WIMLIB_PROGRESS_MSG_SPLIT_END_PART)
-		r->h->progress(r->job, "splitting a WIM", info->split.completed_bytes,
-			       info->split.total_bytes);
+	if (msg == WIMLIB_PROGRESS_MSG_SPLIT_END_PART &&
+	    r->h->progress(r->job, "splitting a WIM", info->split.completed_bytes,
+			   info->split.total_bytes) != 0)
+		return WIMLIB_PROGRESS_STATUS_ABORT; /* canceled */
 	return WIMLIB_PROGRESS_STATUS_CONTINUE;
 }
 
@@ -751,6 +726,10 @@ static int copy_split(struct disk_run *r, const struct outlib_file *f)
 	if (!w) {
 		wimlib_register_progress_function(wim, split_progress, r);
 		w = wimlib_split(wim, swm, r->s->part_bytes, 0);
+	}
+	if (w == WIMLIB_ERR_ABORTED_BY_PROGRESS) {
+		ret = -PF_ECANCELED;
+		goto out;
 	}
 	if (w) {
 		h->log(PF_LOG_ERROR, NAME, "%s: cannot split into .swm parts: %s", f->path,
@@ -910,15 +889,15 @@ static int fill_image(struct disk_run *r, const struct outlib_files *files,
 	    (ret = sync_backup_boot(r)) ||
 	    (ret = make_folders(r, files)))
 		return ret;
-	r->h->progress(r->job, "writing disk image", 0, r->total);
-	for (i = 0; i < files->n; i++) {
+	ret = r->h->progress(r->job, "writing disk image", 0, r->total);
+	for (i = 0; !ret && i < files->n; i++) {
 		ret = copy_file(r, &files->v[i]);
 		if (ret)
 			return ret;
 		r->done += files->v[i].size;
-		r->h->progress(r->job, "writing disk image", r->done, r->total);
+		ret = r->h->progress(r->job, "writing disk image", r->done, r->total);
 	}
-	return 0;
+	return ret; /* -PF_ECANCELED when the run was canceled */
 }
 
 /* Write the disk image at outputs.disk.path, whole or not at all. */
@@ -1003,6 +982,18 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the image file, relative to the output folder" },
+	{ .name = "size_mb", .type = PF_OPT_UINT, .dflt = "what the files need",
+	  .help = "the size of the whole image in MiB", .min = 1, .max = UINT64_C(1) << 40 },
+	{ .name = "split_mb", .type = PF_OPT_UINT, .dflt = "4000",
+	  .help = "split .wim files over this many MiB (for tests)", .min = 1,
+	  .max = UINT64_C(1) << 40 },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -1012,4 +1003,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = disk_run,
 	.close = disk_close,
 	.probe = NULL,
+	.rank = 30,
+	.options = options,
 };

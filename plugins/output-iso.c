@@ -534,7 +534,7 @@ static int check_boot_files(const struct iso_state *s, struct pf_job *job)
  * OUT has LABEL_MAX + 1 bytes. */
 static void volume_label(const struct iso_state *s, struct pf_job *job, char *out)
 {
-	const char *arch = s->host->job_fact(job, "arch");
+	const char *arch = s->host->job_fact(job, PF_FACT_ARCH);
 	size_t n;
 
 	if (s->label[0]) {
@@ -703,7 +703,7 @@ static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	h->progress(job, "writing iso output", 0, total);
+	ret = h->progress(job, "writing iso output", 0, total); /* -PF_ECANCELED: stop */
 	while (!ret && !eof) {
 		int n = bs->read_xt(bs, buf + fill, BLOCK);
 
@@ -716,11 +716,12 @@ static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run
 			done += fill;
 			fill = 0;
 			if (!ret)
-				h->progress(job, "writing iso output", done, total);
+				ret = h->progress(job, "writing iso output", done, total);
 		}
 	}
 	if (ret) {
-		bs->cancel(bs); /* our write failed: stop libisofs' writer */
+		bs->cancel(bs); /* our write failed or the run was canceled: stop
+				 * libisofs' writer */
 		goto out;
 	}
 	if (done != total) {
@@ -800,7 +801,7 @@ static int iso_run(void *state, struct pf_job *job)
 	ret = h->output_commit(job, fd, tmp, final);
 	if (ret)
 		goto out;
-	ret = h->job_set_fact(job, "iso_path", final);
+	ret = h->job_set_fact(job, PF_FACT_ISO_PATH, final);
 out:
 	if (opts)
 		iso_write_opts_free(opts);
@@ -812,6 +813,21 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the ISO file, relative to the output folder" },
+	{ .name = "noprompt", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "UEFI boots efisys_noprompt.bin: no \"Press any key\" prompt" },
+	{ .name = "label", .type = PF_OPT_STRING, .dflt = "PEFORGE_<ARCH>",
+	  .help = "the volume label: 1-32 of A-Z 0-9 _, upper-cased" },
+	{ .name = "bios", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "write the BIOS El Torito entry" },
+	{ .name = "uefi", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "write the UEFI El Torito entry" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -821,4 +837,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = iso_run,
 	.close = iso_close,
 	.probe = NULL,
+	.rank = 20,
+	.options = options,
 };
