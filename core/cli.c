@@ -92,7 +92,7 @@ static const char usage_unattend[] =
 	"  peforge unattend deploy.lua --machine 52:54:00:12:34:56\n";
 
 static const char usage_plugins[] =
-	"Usage: peforge [-v] plugins [--json]\n"
+	"Usage: peforge plugins [--json] [-v]\n"
 	"\n"
 	"List the plugins found in PEFORGE_PLUGIN_PATH and the plugin folder:\n"
 	"name, kind, plugin ABI and file.  Files that were refused are reported\n"
