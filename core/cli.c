@@ -20,9 +20,10 @@ static const char usage_main[] =
 	"  unattend RECIPE.lua [--machine ID] [-o FILE]     the answer file a machine would get\n"
 	"  unattend --check FILE                            lint and validate an answer file\n"
 	"  mkwinpeimg [mkwinpeimg options] IMAGE            drop-in for wimlib's mkwinpeimg\n"
-	"  plugins [--json]                                 list the loaded plugins\n"
+	"  plugins [--json] [-v]                            list the loaded plugins (-v: with options)\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
+	"  help outputs | help plugin NAME                  the options of the outputs, of a plugin\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet     no progress display, errors only\n"
@@ -91,11 +92,11 @@ static const char usage_unattend[] =
 	"  peforge unattend deploy.lua --machine 52:54:00:12:34:56\n";
 
 static const char usage_plugins[] =
-	"Usage: peforge plugins [--json]\n"
+	"Usage: peforge plugins [--json] [-v]\n"
 	"\n"
 	"List the plugins found in PEFORGE_PLUGIN_PATH and the plugin folder:\n"
 	"name, kind, plugin ABI and file.  Files that were refused are reported\n"
-	"on stderr with the reason.\n"
+	"on stderr with the reason.  With -v, also each plugin's options.\n"
 	"\n"
 	"  --json   one JSON object: {\"abi\":N,\"plugins\":[{\"name\",\"kind\",\"abi\",\n"
 	"           \"file\",\"summary\"}...]}\n";
@@ -109,9 +110,13 @@ static const char usage_demo[] =
 
 static const char usage_help[] =
 	"Usage: peforge help [COMMAND]\n"
+	"       peforge help outputs\n"
+	"       peforge help plugin NAME\n"
 	"\n"
 	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
-	"mkwinpeimg, plugins, demo, help).\n";
+	"mkwinpeimg, plugins, demo, help).  `help outputs` lists every output\n"
+	"plugin with its options (name, type, default, meaning), in the order the\n"
+	"outputs run; `help plugin NAME` shows the plugins called NAME.\n";
 
 const char *pf_cli_help(enum pf_cmd cmd)
 {
@@ -269,7 +274,14 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				cli->rest = i;
 				return 0;
 			}
-		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE) {
+		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE &&
+			   !cli->help_topic && (!strcmp(a, "outputs") || !strcmp(a, "plugin"))) {
+			cli->help_topic = a;
+		} else if (cli->help_topic && !strcmp(cli->help_topic, "plugin") &&
+			   !cli->help_name) {
+			cli->help_name = a;
+		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE &&
+			   !cli->help_topic) {
 			cli->help_for = pf_cli_command(a);
 			if (cli->help_for == PF_CMD_NONE)
 				return usage_error("no help for unknown command", a);
@@ -281,6 +293,10 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 		} else {
 			return usage_error("unexpected argument", a);
 		}
+	}
+	if (cli->help_topic && !strcmp(cli->help_topic, "plugin") && !cli->help_name) {
+		pf_err("help plugin: missing NAME (see 'peforge plugins')");
+		ret = -PF_EUSAGE;
 	}
 	if (cli->cmd == PF_CMD_BUILD && !cli->recipe) {
 		pf_err("build: missing RECIPE.lua (see 'peforge help build')");

@@ -19,6 +19,8 @@ enum pf_cmd {
 struct pf_cli {
 	enum pf_cmd cmd;
 	enum pf_cmd help_for;  /* with PF_CMD_HELP: the command asked about */
+	const char *help_topic; /* help outputs | help plugin NAME: "outputs", "plugin" */
+	const char *help_name; /* help plugin NAME */
 	int quiet;             /* -q: no progress, warnings and notes off */
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */

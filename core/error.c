@@ -1,45 +1,12 @@
-/* core/error.c - error codes and their messages. */
+/* core/error.c - error codes and their messages, made from PF_ERRORS. */
 #include "config.h"
 #include "error.h"
 
-/* Update both tables when enum pf_error in peforge/plugin.h changes. */
-static const char *const messages[PF_ERROR_MAX] = {
-	[PF_OK] = "success",
-	[PF_ENOMEM] = "out of memory",
-	[PF_EINVAL] = "invalid argument",
-	[PF_EIO] = "input/output error",
-	[PF_ENOENT] = "no such file or directory",
-	[PF_EEXIST] = "already exists",
-	[PF_EUSAGE] = "bad command line",
-	[PF_EPLUGIN] = "plugin error",
-	[PF_ESCRIPT] = "Lua script error",
-	[PF_ERECIPE] = "invalid recipe",
-	[PF_EMEDIA] = "unusable source media",
-	[PF_EWIM] = "WIM error",
-	[PF_EXML] = "XML error",
-	[PF_EUNSUPPORTED] = "not supported",
-	[PF_ECANCELED] = "canceled",
-	[PF_EINTERNAL] = "internal error",
-};
+#define MESSAGE_(name, value, message) [value] = message,
+#define NAME_(name, value, message) [value] = "PF_" #name,
 
-static const char *const names[PF_ERROR_MAX] = {
-	[PF_OK] = "PF_OK",
-	[PF_ENOMEM] = "PF_ENOMEM",
-	[PF_EINVAL] = "PF_EINVAL",
-	[PF_EIO] = "PF_EIO",
-	[PF_ENOENT] = "PF_ENOENT",
-	[PF_EEXIST] = "PF_EEXIST",
-	[PF_EUSAGE] = "PF_EUSAGE",
-	[PF_EPLUGIN] = "PF_EPLUGIN",
-	[PF_ESCRIPT] = "PF_ESCRIPT",
-	[PF_ERECIPE] = "PF_ERECIPE",
-	[PF_EMEDIA] = "PF_EMEDIA",
-	[PF_EWIM] = "PF_EWIM",
-	[PF_EXML] = "PF_EXML",
-	[PF_EUNSUPPORTED] = "PF_EUNSUPPORTED",
-	[PF_ECANCELED] = "PF_ECANCELED",
-	[PF_EINTERNAL] = "PF_EINTERNAL",
-};
+static const char *const messages[PF_ERROR_MAX] = { PF_ERRORS(MESSAGE_) };
+static const char *const names[PF_ERROR_MAX] = { PF_ERRORS(NAME_) };
 
 const char *pf_strerror(int err)
 {

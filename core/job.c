@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,14 +84,53 @@ void pf_job_free(struct pf_job *job)
 	free(job);
 }
 
+/* ---- canceling -------------------------------------------------------- */
+
+volatile sig_atomic_t pf_cancel_requested;
+
+void pf_job_cancel(struct pf_job *job)
+{
+	job->canceled = 1;
+}
+
+int pf_job_canceled(const struct pf_job *job)
+{
+	return pf_cancel_requested || (job && job->canceled) ? -PF_ECANCELED : 0;
+}
+
+/* Only set the flag (async-signal-safe); SA_RESETHAND makes a second
+ * signal kill the program. */
+static void on_signal(int sig)
+{
+	(void)sig;
+	pf_cancel_requested = 1;
+}
+
+void pf_cancel_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 /* ---- host functions ------------------------------------------------- */
 
+/* Show the progress; -PF_ECANCELED once the job or the run was canceled. */
 static int h_progress(struct pf_job *job, const char *stage, uint64_t done,
 		      uint64_t total)
 {
-	(void)job;
-	pf_progress(stage, done, total);
-	return 0;
+	int ret = pf_job_canceled(job);
+
+	if (!ret)
+		pf_progress(stage, done, total);
+	return ret;
 }
 
 static const char *h_arg_string(const struct pf_args *args, const char *key)
@@ -101,6 +141,23 @@ static const char *h_arg_string(const struct pf_args *args, const char *key)
 static int h_arg_bool(const struct pf_args *args, const char *key, int dflt)
 {
 	return pf_args_bool(args, key, dflt);
+}
+
+static int h_arg_uint(const struct pf_args *args, const char *key, uint64_t dflt,
+		      uint64_t min, uint64_t max, uint64_t *out)
+{
+	return pf_args_uint(args, key, dflt, min, max, out);
+}
+
+static int h_arg_enum(const struct pf_args *args, const char *key,
+		      const char *const *words, int dflt, int *index)
+{
+	return pf_args_enum(args, key, words, dflt, index);
+}
+
+static int h_arg_path(const struct pf_args *args, const char *key, char **out)
+{
+	return pf_args_path(args, key, out);
 }
 
 static const char *h_job_outdir(struct pf_job *job)
@@ -417,4 +474,7 @@ const struct pf_host pf_host_table = {
 	.output_abort = h_output_abort,
 	.output_dir_path = h_output_dir_path,
 	.output_add = h_output_add,
+	.arg_uint = h_arg_uint,
+	.arg_enum = h_arg_enum,
+	.arg_path = h_arg_path,
 };

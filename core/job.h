@@ -2,6 +2,7 @@
 #ifndef PEFORGE_CORE_JOB_H
 #define PEFORGE_CORE_JOB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "peforge/plugin.h"
 
@@ -17,7 +18,11 @@ struct pf_job {
 	char **outputs;             /* files committed, in order */
 	size_t noutputs;
 	const char *stage;          /* for progress */
+	volatile sig_atomic_t canceled; /* set by pf_job_cancel */
 };
+
+/* Set by the signal handler of pf_cancel_on_signals: cancels every job. */
+extern volatile sig_atomic_t pf_cancel_requested;
 
 /* The host function table (static, shared by every job). */
 extern const struct pf_host pf_host_table;
@@ -31,5 +36,20 @@ int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **ou
 
 /* Free the job: the media, the staging, and the tmpdir with its files. */
 void pf_job_free(struct pf_job *job);
+
+/* Cancel JOB: from now on host->progress returns -PF_ECANCELED and the
+ * pipeline stops before its next step. */
+void pf_job_cancel(struct pf_job *job);
+
+/* -PF_ECANCELED when JOB (or the whole process) was canceled, else 0. */
+int pf_job_canceled(const struct pf_job *job);
+
+/*
+ * Make SIGINT, SIGTERM and SIGHUP cancel the running jobs (set
+ * pf_cancel_requested) instead of killing the program, so that the plugins
+ * stop at their next progress call and everything is cleaned up.  A second
+ * signal kills the program as usual.
+ */
+void pf_cancel_on_signals(void);
 
 #endif

@@ -81,12 +81,17 @@ static int valid_name(const char *name)
 	return n >= 1 && n <= 32;
 }
 
+/* More options than this in one descriptor: the list is not ended. */
+#define MAX_OPTIONS 256
+
 /*
  * Check the descriptor D of FILE before accepting it.  Returns NULL when it
  * is good, otherwise a malloc'd reason.
  */
 static char *check_descriptor(const struct pf_plugin *d)
 {
+	size_t i;
+
 	if (d->abi != PF_PLUGIN_ABI)
 		return pf_asprintf("plugin ABI %u, this peforge (%s) has plugin ABI %u; "
 				   "rebuild the plugin against this peforge",
@@ -101,6 +106,19 @@ static char *check_descriptor(const struct pf_plugin *d)
 				   !d->open ? "open" : "run");
 	if (d->kind == PF_SOURCE && !d->probe)
 		return pf_asprintf("source plugin '%s' has no probe function", d->name);
+	for (i = 0; d->options && d->options[i].name; i++) {
+		const struct pf_option *o = &d->options[i];
+
+		if (i >= MAX_OPTIONS)
+			return pf_asprintf("descriptor '%s': more than %d options (is the "
+					   "list ended by { NULL }?)", d->name, MAX_OPTIONS);
+		if (o->type < PF_OPT_STRING || o->type > PF_OPT_TABLE)
+			return pf_asprintf("descriptor '%s': option '%s' has unknown type %d",
+					   d->name, o->name, (int)o->type);
+		if (o->type == PF_OPT_ENUM && (!o->words || !o->words[0]))
+			return pf_asprintf("descriptor '%s': option '%s' is an enum without "
+					   "words", d->name, o->name);
+	}
 	return NULL;
 }
 

@@ -11,15 +11,18 @@
 #include "cli.h"
 #include "demo.h"
 #include "error.h"
+#include "help.h"
 #include "loader.h"
 #include "mkwinpeimg.h"
 #include "unattend_cmd.h"
 #include "log.h"
+#include "job.h"
 #include "pipeline.h"
 #include "util.h"
 
-/* `peforge plugins [--json]`: what was loaded, from where. */
-static int cmd_plugins(const struct pf_registry *r, int json)
+/* `peforge plugins [--json]`: what was loaded, from where; VERBOSE: with
+ * each plugin's options. */
+static int cmd_plugins(const struct pf_registry *r, int json, int verbose)
 {
 	size_t i;
 
@@ -48,6 +51,8 @@ static int cmd_plugins(const struct pf_registry *r, int json)
 		       (unsigned)d->abi, r->items[i].file);
 		if (d->summary && *d->summary)
 			printf("%-12s %s\n", "", d->summary);
+		if (verbose)
+			pf_help_print_options(stdout, d, "               ");
 	}
 	if (r->count == 0)
 		printf("(no plugins found; set PEFORGE_PLUGIN_PATH or install peforge)\n");
@@ -135,6 +140,8 @@ int main(int argc, char **argv)
 		pf_cli_free(&cli);
 		return 2;
 	case PF_CMD_HELP:
+		if (cli.help_topic)
+			break; /* help outputs, help plugin NAME: needs the plugins */
 		fputs(pf_cli_help(cli.help_for), stdout);
 		pf_cli_free(&cli);
 		return 0;
@@ -166,7 +173,11 @@ int main(int argc, char **argv)
 		goto out;
 	switch (cli.cmd) {
 	case PF_CMD_PLUGINS:
-		ret = cmd_plugins(reg, cli.json);
+		ret = cmd_plugins(reg, cli.json, cli.verbose);
+		break;
+	case PF_CMD_HELP:
+		ret = cli.help_name ? pf_help_plugin(stdout, reg, cli.help_name)
+				    : pf_help_outputs(stdout, reg);
 		break;
 	case PF_CMD_BUILD: {
 		struct pf_build_opts o = {
@@ -175,10 +186,12 @@ int main(int argc, char **argv)
 			.print_outputs = 1,
 		};
 
+		pf_cancel_on_signals();
 		ret = pf_build(&env, reg, &o);
 		break;
 	}
 	case PF_CMD_DEMO:
+		pf_cancel_on_signals();
 		ret = cmd_demo(&env, reg, cli.outdir);
 		break;
 	case PF_CMD_INSPECT:
@@ -190,6 +203,7 @@ int main(int argc, char **argv)
 						    cli.defines, cli.ndefines);
 		break;
 	case PF_CMD_MKWINPEIMG:
+		pf_cancel_on_signals();
 		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
 		if (ret == -PF_EUSAGE) {
 			pf_registry_free(reg);

@@ -510,7 +510,7 @@ static int check_boot_files(struct pf_job *job, struct pf_media_facts *f)
 int pf_media_facts_read(struct pf_job *job, int flags, struct pf_media_facts **out)
 {
 	struct pf_media_facts *f = calloc(1, sizeof(*f));
-	const char *layout = pf_host_table.job_fact(job, "layout");
+	const char *layout = pf_host_table.job_fact(job, PF_FACT_LAYOUT);
 	struct pf_stat st;
 	int ret = -PF_ENOMEM;
 
@@ -559,13 +559,13 @@ int pf_media_facts_export(struct pf_job *job, const struct pf_media_facts *f)
 	int ret;
 
 	snprintf(num, sizeof(num), "%d", f->default_image);
-	ret = pf_host_table.job_set_fact(job, "boot_wim", f->boot_wim.path);
+	ret = pf_host_table.job_set_fact(job, PF_FACT_BOOT_WIM, f->boot_wim.path);
 	if (!ret)
-		ret = pf_host_table.job_set_fact(job, "default_image", num);
+		ret = pf_host_table.job_set_fact(job, PF_FACT_DEFAULT_IMAGE, num);
 	if (!ret && f->arch)
-		ret = pf_host_table.job_set_fact(job, "arch", f->arch);
+		ret = pf_host_table.job_set_fact(job, PF_FACT_ARCH, f->arch);
 	if (!ret && f->install.path)
-		ret = pf_host_table.job_set_fact(job, "install_wim", f->install.path);
+		ret = pf_host_table.job_set_fact(job, PF_FACT_INSTALL_WIM, f->install.path);
 	return ret;
 }
 

@@ -159,11 +159,21 @@ static int opened_open(struct opened *o)
 	return 0;
 }
 
-/* Run plugin O on JOB, logging a generic line if it failed silently. */
+/*
+ * Run plugin O on JOB, logging a generic line if it failed silently.  A
+ * canceled job stops here, before the plugin starts.
+ */
 static int opened_run(struct opened *o, struct pf_job *job)
 {
 	unsigned before = pf_log_error_count();
-	int ret = o->p->desc->run(o->state, job);
+	int ret = pf_job_canceled(job);
+
+	if (ret) {
+		pf_err("canceled: stopped before the %s plugin '%s'",
+		       pf_kind_name((int)o->p->desc->kind), o->p->desc->name);
+		return ret;
+	}
+	ret = o->p->desc->run(o->state, job);
 
 	if (ret && pf_log_error_count() == before)
 		pf_err("%s plugin '%s' failed: %s", pf_kind_name((int)o->p->desc->kind),
@@ -250,28 +260,46 @@ static int choose_source(const struct pf_registry *r, const struct pf_plan *plan
 	return 0;
 }
 
-/*
- * The order outputs run in: the WIM first, then the ISO (the PXE tree boots
- * it through memdisk and finds it as the fact iso_path), the disk image,
- * the PXE tree, the Samba share, then any other output by name.
- */
-static int output_rank(const char *name)
+/* The rank of output plugin D: its descriptor's, PF_RANK_DEFAULT for 0. */
+static int output_rank(const struct pf_plugin *d)
 {
-	static const char *const order[] = { "wim", "iso", "disk", "pxe", "samba", NULL };
-	int i;
-
-	for (i = 0; order[i]; i++)
-		if (!strcmp(order[i], name))
-			return i;
-	return i;
+	return d->rank ? d->rank : PF_RANK_DEFAULT;
 }
 
+/*
+ * The order outputs run in, from the ranks the plugins declare (lower
+ * first, ties by name): the WIM first, then the ISO (the PXE tree boots it
+ * through memdisk and finds it as the fact iso_path), the disk image, the
+ * PXE tree, the Samba share, then third-party outputs.
+ */
 static int cmp_outputs(const void *a, const void *b)
 {
 	const struct opened *x = a, *y = b;
-	int rx = output_rank(x->p->desc->name), ry = output_rank(y->p->desc->name);
+	int rx = output_rank(x->p->desc), ry = output_rank(y->p->desc);
 
-	return rx != ry ? rx - ry : strcmp(x->p->desc->name, y->p->desc->name);
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return strcmp(x->p->desc->name, y->p->desc->name);
+}
+
+/*
+ * Check the arguments of O against the options its plugin declares.  The
+ * keys the core itself gives a plugin of that kind are always allowed.
+ */
+static int opened_check(struct opened *o)
+{
+	static const char *const source_keys[] = { "path", "arch", "boot_files", NULL };
+	static const char *const injector_keys[] = { "image", "keep_setup", "inplace", NULL };
+	static const char *const output_keys[] = { "recipe_dir", NULL };
+	const char *const *core_keys = NULL;
+
+	switch (o->p->desc->kind) {
+	case PF_SOURCE: core_keys = source_keys; break;
+	case PF_INJECTOR: core_keys = injector_keys; break;
+	case PF_OUTPUT: core_keys = output_keys; break;
+	default: break;
+	}
+	return pf_args_check(o->args, o->p->desc->options, core_keys);
 }
 
 /* Find and open every plugin the plan needs, before any work is done. */
@@ -365,6 +393,16 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 		run->noutputs++;
 	}
 	qsort(run->outputs, run->noutputs, sizeof(*run->outputs), cmp_outputs);
+
+	/* every plugin's arguments are checked before any plugin is opened */
+	if ((ret = opened_check(&run->source)) || (ret = opened_check(&run->injector)))
+		return ret;
+	for (i = 0; i < run->ndrivers; i++)
+		if ((ret = opened_check(&run->drivers[i])))
+			return ret;
+	for (i = 0; i < run->noutputs; i++)
+		if ((ret = opened_check(&run->outputs[i])))
+			return ret;
 
 	if ((ret = opened_open(&run->source)) || (ret = opened_open(&run->injector)))
 		return ret;
@@ -627,13 +665,13 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 			"media have their own boot files", run->plan->recipe, facts->layout);
 	/* media without an architecture (a bare WIM made without one): the
 	 * recipe's arch stands in for it */
-	if (run->plan->arch && !pf_host_table.job_fact(run->job, "arch") &&
-	    (ret = pf_host_table.job_set_fact(run->job, "arch", run->plan->arch)))
+	if (run->plan->arch && !pf_host_table.job_fact(run->job, PF_FACT_ARCH) &&
+	    (ret = pf_host_table.job_set_fact(run->job, PF_FACT_ARCH, run->plan->arch)))
 		goto out;
-	if (run->plan->arch && pf_host_table.job_fact(run->job, "arch") &&
-	    strcmp(run->plan->arch, pf_host_table.job_fact(run->job, "arch")) != 0) {
+	if (run->plan->arch && pf_host_table.job_fact(run->job, PF_FACT_ARCH) &&
+	    strcmp(run->plan->arch, pf_host_table.job_fact(run->job, PF_FACT_ARCH)) != 0) {
 		pf_err("%s: arch '%s' asked for, but the media are '%s'", run->plan->recipe,
-		       run->plan->arch, pf_host_table.job_fact(run->job, "arch"));
+		       run->plan->arch, pf_host_table.job_fact(run->job, PF_FACT_ARCH));
 		ret = -PF_EMEDIA;
 		goto out;
 	}

@@ -78,10 +78,13 @@ static enum wimlib_progress_status progress_cb(enum wimlib_progress_msg msg,
 	return WIMLIB_PROGRESS_STATUS_CONTINUE;
 }
 
-/* Log wimlib error CODE about WHAT and return -PF_EWIM. */
+/* Log wimlib error CODE about WHAT and return -PF_EWIM; -PF_ECANCELED
+ * (not logged) when the host's progress canceled the write. */
 static int wim_fail(const struct pf_host *h, const char *where, const char *what,
 		    int code)
 {
+	if (code == WIMLIB_ERR_ABORTED_BY_PROGRESS)
+		return -PF_ECANCELED; /* progress_cb stopped it: the run was canceled */
 	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s", where, what,
 	       wimlib_get_error_string((enum wimlib_error_code)code));
 	return -PF_EWIM;
@@ -288,7 +291,7 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 		       struct prog_ctx *pc)
 {
 	const struct pf_host *h = s->host;
-	const char *layout = h->job_fact(job, "layout");
+	const char *layout = h->job_fact(job, PF_FACT_LAYOUT);
 	struct wimlib_wim_info info;
 	WIMStruct *wim = NULL;
 	const char *name;
@@ -345,7 +348,7 @@ static int inj_run(void *state, struct pf_job *job)
 {
 	struct inj_state *s = state;
 	const struct pf_host *h = s->host;
-	const char *rel = h->job_fact(job, "boot_wim");
+	const char *rel = h->job_fact(job, PF_FACT_BOOT_WIM);
 	char *src_path = NULL, *out_path = NULL;
 	WIMStruct *src = NULL, *dst = NULL;
 	struct wimlib_wim_info info;
@@ -417,7 +420,7 @@ static int inj_run(void *state, struct pf_job *job)
 	ret = h->job_set_wim(job, out_path);
 	/* the file is the run's own: outputs may hard-link it */
 	if (!ret)
-		ret = h->job_set_fact(job, "wim_linkable", "true");
+		ret = h->job_set_fact(job, PF_FACT_WIM_LINKABLE, "true");
 out:
 	wimlib_free(dst);
 	wimlib_free(src);
@@ -425,6 +428,17 @@ out:
 	free(out_path);
 	return ret;
 }
+
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "image", .type = PF_OPT_STRING, .dflt = "setup (2), or 1",
+	  .help = "which image of boot.wim: setup, pe, boot or a number (the recipe's image)" },
+	{ .name = "keep_setup", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "keep Windows Setup's start in the image (the recipe's keep_setup)" },
+	{ .name = "inplace", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "append to the source boot.wim instead of a copy (the recipe's inplace)" },
+	{ .name = NULL },
+};
 
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
@@ -435,4 +449,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = inj_run,
 	.close = inj_close,
 	.probe = NULL,
+	.options = options,
 };

@@ -445,6 +445,46 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "dir", .type = PF_OPT_STRING, .dflt = "samba",
+	  .help = "the folder written, relative to the output folder" },
+	{ .name = "copy_media", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "copy the media tree into the folder" },
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "pe.smbconf: the folder the share serves, on the server" },
+	{ .name = "share", .type = PF_OPT_STRING, .dflt = "REMINST",
+	  .help = "pe.smbconf: the share name" },
+	{ .name = "guest", .type = PF_OPT_BOOL, .dflt = "true", .help = "pe.smbconf: guest mode" },
+	{ .name = "user", .type = PF_OPT_TABLE,
+	  .help = "pe.smbconf: authenticated mode: the users (a string or a list)" },
+	{ .name = "writable", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "pe.smbconf: read only = no" },
+	{ .name = "hosts_allow", .type = PF_OPT_TABLE,
+	  .help = "pe.smbconf: the deployment network (a string or a list)" },
+	{ .name = "min_protocol", .type = PF_OPT_STRING, .dflt = "SMB2",
+	  .help = "pe.smbconf: server min protocol, or false" },
+	{ .name = "comment", .type = PF_OPT_STRING, .help = "pe.smbconf: the share's comment" },
+	{ .name = "browsable", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "pe.smbconf: browseable" },
+	{ .name = "workgroup", .type = PF_OPT_STRING, .dflt = "WORKGROUP",
+	  .help = "pe.smbconf: the standalone file's workgroup" },
+	{ .name = "netbios_name", .type = PF_OPT_STRING,
+	  .help = "pe.smbconf: the standalone file's NetBIOS name" },
+	{ .name = "options", .type = PF_OPT_TABLE, .help = "pe.smbconf: more share parameters" },
+	{ .name = "global", .type = PF_OPT_TABLE, .help = "pe.smbconf: more [global] parameters" },
+	{ .name = "text", .type = PF_OPT_STRING,
+	  .help = "the smb.conf fragment (pe.smbconf{...}.text; made from the options above)" },
+	{ .name = "standalone", .type = PF_OPT_STRING,
+	  .help = "a whole smb.conf (pe.smbconf{...}.standalone)" },
+	{ .name = "mode", .type = PF_OPT_STRING, .help = "set by pe.smbconf: guest or user" },
+	{ .name = "smbpasswd", .type = PF_OPT_STRING,
+	  .help = "set by pe.smbconf: the command that creates the user" },
+	{ .name = "error", .type = PF_OPT_STRING,
+	  .help = "set by pe.smbconf: a mistake in the options, reported by the plugin" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -455,4 +495,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = out_run,
 	.close = out_close,
 	.probe = NULL,
+	.rank = 50,
+	.options = options,
 };

@@ -55,7 +55,7 @@ static void out_close(void *state)
 static int try_link(const struct pf_host *h, struct pf_job *job, const char *wim,
 		    const char *final)
 {
-	const char *linkable = h->job_fact(job, "wim_linkable");
+	const char *linkable = h->job_fact(job, PF_FACT_WIM_LINKABLE);
 	char *tmp = NULL;
 	int fd = -1, ret;
 
@@ -154,6 +154,13 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the .wim file, relative to the output folder" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -163,4 +170,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = out_run,
 	.close = out_close,
 	.probe = NULL,
+	.rank = 10,
+	.options = options,
 };

@@ -185,9 +185,9 @@ static int adk_run(void *state, struct pf_job *job)
 		hostfs_ops.free(fs);
 		return ret;
 	}
-	ret = h->job_set_fact(job, "layout", layout);
+	ret = h->job_set_fact(job, PF_FACT_LAYOUT, layout);
 	if (!ret && arch)
-		ret = h->job_set_fact(job, "kit_arch", arch);
+		ret = h->job_set_fact(job, PF_FACT_KIT_ARCH, arch);
 	return ret;
 }
 
@@ -201,6 +201,15 @@ static void adk_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_PATH,
+	  .help = "the copype or WAIK folder (the recipe's source)" },
+	{ .name = "arch", .type = PF_OPT_STRING,
+	  .help = "which architecture of a WAIK supplement (the recipe's arch)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_SOURCE,
@@ -210,4 +219,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = adk_run,
 	.close = adk_close,
 	.probe = adk_probe,
+	.options = options,
 };

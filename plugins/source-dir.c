@@ -80,7 +80,7 @@ static int dir_run(void *state, struct pf_job *job)
 		hostfs_ops.free(fs);
 		return ret;
 	}
-	return h->job_set_fact(job, "layout", "dir");
+	return h->job_set_fact(job, PF_FACT_LAYOUT, "dir");
 }
 
 static void dir_close(void *state)
@@ -93,6 +93,12 @@ static void dir_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_PATH, .help = "the media folder (the recipe's source)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_SOURCE,
@@ -102,4 +108,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = dir_run,
 	.close = dir_close,
 	.probe = dir_probe,
+	.options = options,
 };

@@ -87,7 +87,7 @@ static int wim_run(void *state, struct pf_job *job)
 		hostfs_ops.free(fs);
 		return ret;
 	}
-	return h->job_set_fact(job, "layout", "wim");
+	return h->job_set_fact(job, PF_FACT_LAYOUT, "wim");
 }
 
 static void wim_close(void *state)
@@ -100,6 +100,14 @@ static void wim_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_PATH, .help = "the boot.wim (the recipe's source)" },
+	{ .name = "boot_files", .type = PF_OPT_PATH,
+	  .help = "a folder of boot files for the medium (the recipe's boot_files)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_SOURCE,
@@ -109,4 +117,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = wim_run,
 	.close = wim_close,
 	.probe = wim_probe,
+	.options = options,
 };

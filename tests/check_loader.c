@@ -62,8 +62,32 @@ START_TEST(test_loader_wrong_abi_refused)
 	ck_assert_uint_eq(r->refused, 1);
 	ck_assert_ptr_nonnull(strstr(r->last_refusal, f));
 	ck_assert_ptr_nonnull(strstr(r->last_refusal, "plugin ABI 99"));
-	ck_assert_ptr_nonnull(strstr(r->last_refusal, "has plugin ABI 1"));
+	ck_assert_ptr_nonnull(strstr(r->last_refusal, "has plugin ABI 2"));
 	ck_assert_ptr_nonnull(strstr(err, r->last_refusal));
+	free(err);
+	free(f);
+	pf_registry_free(r);
+}
+END_TEST
+
+/* A plugin built for ABI 1 (before rank and options) is refused with the
+ * same message as any other ABI: the file and both versions. */
+START_TEST(test_loader_abi1_refused)
+{
+	struct pf_registry *r = NULL;
+	char *f = pf_asprintf("%s/abi1.so", test_env("PF_TEST_PLUGINS_MORE")), *err;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(pf_registry_new(&r), 0);
+	ck_assert_int_eq(load_captured(r, f, &err), -PF_EPLUGIN);
+	ck_assert_uint_eq(r->count, 0);
+	ck_assert_uint_eq(r->refused, 1);
+	ck_assert_ptr_nonnull(strstr(r->last_refusal, f));
+	ck_assert_ptr_nonnull(strstr(r->last_refusal, "refused: plugin ABI 1, this peforge ("));
+	ck_assert_ptr_nonnull(strstr(r->last_refusal, ") has plugin ABI 2; rebuild the plugin "
+				     "against this peforge"));
+	ck_assert_ptr_nonnull(strstr(err, r->last_refusal));
+	ck_assert_ptr_null(pf_registry_find(r, PF_OUTPUT, "test-abi1"));
 	free(err);
 	free(f);
 	pf_registry_free(r);
@@ -205,6 +229,7 @@ static Suite *suite_loader(void)
 
 	tcase_add_test(tc, test_loader_good_plugin_accepted);
 	tcase_add_test(tc, test_loader_wrong_abi_refused);
+	tcase_add_test(tc, test_loader_abi1_refused);
 	tcase_add_test(tc, test_loader_duplicate_refused);
 	tcase_add_test(tc, test_loader_missing_symbol_refused);
 	tcase_add_test(tc, test_loader_not_elf_refused);

@@ -9,6 +9,7 @@
 
 #include "check_common.h"
 #include "demo.h"
+#include "job.h"
 #include "loader.h"
 #include "pipeline.h"
 #include "util.h"
@@ -415,6 +416,86 @@ START_TEST(test_pipeline_third_party_output)
 }
 END_TEST
 
+/* A canceled job: progress says -PF_ECANCELED, and shows nothing. */
+START_TEST(test_pipeline_job_cancel_progress)
+{
+	struct pf_job *job = NULL;
+
+	ck_assert_int_eq(pf_job_new(NULL, &job), 0);
+	ck_assert_int_eq(pf_host_table.progress(job, "test", 0, 1), 0);
+	ck_assert_int_eq(pf_job_canceled(job), 0);
+	pf_job_cancel(job);
+	ck_assert_int_eq(pf_job_canceled(job), -PF_ECANCELED);
+	ck_assert_int_eq(pf_host_table.progress(job, "test", 1, 1), -PF_ECANCELED);
+	pf_job_free(job);
+}
+END_TEST
+
+/* A run canceled before it starts (the signal flag set) stops before the
+ * source plugin, with -PF_ECANCELED and one error line, writing nothing. */
+START_TEST(test_pipeline_canceled_before_start)
+{
+	char *err, *out = pf_path_join(dir, "out");
+
+	pf_cancel_requested = 1;
+	ck_assert_int_eq(build("return { source = 'media', outputs = { wim = 'boot.wim' } }",
+			       &err), -PF_ECANCELED);
+	pf_cancel_requested = 0;
+	ck_assert_ptr_nonnull(strstr(err, "canceled: stopped before the source plugin 'dir'"));
+	ck_assert_int_eq(count_entries(out), 0);
+	free(err);
+	free(out);
+}
+END_TEST
+
+/*
+ * SIGINT in the middle of a run (sent by the test-cancel output, which runs
+ * first): the handler sets the flag, progress returns -PF_ECANCELED to the
+ * plugin, the plugin returns it, and the run stops there with that error:
+ * the wim output after it never runs.
+ */
+START_TEST(test_pipeline_signal_cancels_run)
+{
+	struct capture c;
+	char *err, *f = pf_asprintf("%s/cancel.so", test_env("PF_TEST_PLUGINS_MORE"));
+	char *wim = pf_path_join(dir, "out/boot.wim");
+
+	capture_begin(&c);
+	ck_assert_int_eq(pf_registry_load_file(reg, f), 0);
+	free(capture_end(&c));
+	pf_cancel_on_signals();
+	ck_assert_int_eq(build("return { source = 'media', outputs = {\n"
+			       "  wim = 'boot.wim', ['test-cancel'] = {} } }", &err),
+			 -PF_ECANCELED);
+	ck_assert_int_eq(pf_cancel_requested, 1);
+	ck_assert_ptr_nonnull(strstr(err, "test-cancel: warning: progress said: canceled"));
+	ck_assert_ptr_null(strstr(err, "did not cancel"));
+	ck_assert_int_eq(pf_is_file(wim), 0);
+	pf_cancel_requested = 0;
+	free(err);
+	free(wim);
+	free(f);
+}
+END_TEST
+
+/* An output option the plugin does not declare is one error line with the
+ * nearest declared name, before any plugin is opened or anything written;
+ * the keys the core adds (recipe_dir) are always allowed. */
+START_TEST(test_pipeline_unknown_output_option)
+{
+	char *err, *out = pf_path_join(dir, "out");
+
+	ck_assert_int_eq(build("return { source = 'media', outputs = {\n"
+			       "  wim = { path = 'boot.wim', pth = 'x' } } }", &err), -PF_ERECIPE);
+	ck_assert_ptr_nonnull(strstr(err, "outputs.wim: unknown option 'pth' "
+				     "(did you mean 'path'?)"));
+	ck_assert_ptr_null(strstr(err, "reading source"));
+	ck_assert_int_eq(count_entries(out), 0);
+	free(err);
+	free(out);
+}
+END_TEST
+
 static Suite *suite_pipeline(void)
 {
 	Suite *s = suite_create("pipeline");
@@ -430,6 +511,10 @@ static Suite *suite_pipeline(void)
 	tcase_add_test(tc, test_pipeline_overlay_symlinks);
 	tcase_add_test(tc, test_pipeline_lzms_becomes_lzx);
 	tcase_add_test(tc, test_pipeline_third_party_output);
+	tcase_add_test(tc, test_pipeline_job_cancel_progress);
+	tcase_add_test(tc, test_pipeline_canceled_before_start);
+	tcase_add_test(tc, test_pipeline_signal_cancels_run);
+	tcase_add_test(tc, test_pipeline_unknown_output_option);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,7 +17,8 @@
  * ABI rule: PF_PLUGIN_ABI is bumped on ANY change to this file that changes
  * a struct layout, a function signature or the meaning of a value, with one
  * exception: new functions may be APPENDED to struct pf_host; a plugin
- * checks PF_HOST_HAS(host, member) before using one.  The
+ * checks PF_HOST_HAS(host, member) before using one (every member up to
+ * arg_path is part of ABI 2 and always there).  The
  * loader refuses a plugin whose descriptor says another ABI.  The symbol
  * name `pf_plugin_v1` and the position of `abi` as the first member never
  * change, so an old core can always read a new plugin's ABI and say why it
@@ -38,8 +39,10 @@
 extern "C" {
 #endif
 
-/* The plugin ABI version this header describes. */
-#define PF_PLUGIN_ABI 1
+/* The plugin ABI version this header describes.  ABI 2 added the
+ * descriptor's `rank` and `options`, and the host's arg_uint, arg_enum,
+ * arg_path; a real cancel from `progress`. */
+#define PF_PLUGIN_ABI 2
 
 /* The name of the one symbol a plugin exports. */
 #define PF_PLUGIN_SYMBOL "pf_plugin_v1"
@@ -61,26 +64,49 @@ enum pf_plugin_kind {
 	PF_OUTPUT = 4,   /* writes a result (ISO, disk image, WIM, PXE tree...) */
 };
 
-/* Error codes.  Functions return 0 or the negative of one of these. */
+/*
+ * Error codes.  Functions return 0 or the negative of one of these.  The
+ * list is one X-macro, X(NAME, VALUE, MESSAGE), from which the enum
+ * (PF_NAME = VALUE), the names ("PF_NAME") and the messages are made; the
+ * values never change (they appear in JSON and in old plugins).
+ */
+#define PF_ERRORS(X) \
+	X(OK, 0, "success") \
+	X(ENOMEM, 1, "out of memory") \
+	X(EINVAL, 2, "invalid argument") \
+	X(EIO, 3, "input/output error") \
+	X(ENOENT, 4, "no such file or directory") \
+	X(EEXIST, 5, "already exists") \
+	X(EUSAGE, 6, "bad command line") \
+	X(EPLUGIN, 7, "plugin error") \
+	X(ESCRIPT, 8, "Lua script error") \
+	X(ERECIPE, 9, "invalid recipe") \
+	X(EMEDIA, 10, "unusable source media") \
+	X(EWIM, 11, "WIM error") \
+	X(EXML, 12, "XML error") \
+	X(EUNSUPPORTED, 13, "not supported") \
+	X(ECANCELED, 14, "canceled") \
+	X(EINTERNAL, 15, "internal error")
+
+#define PF_ERROR_ENUM_(name, value, message) PF_##name = value,
 enum pf_error {
-	PF_OK = 0,
-	PF_ENOMEM = 1,     /* out of memory */
-	PF_EINVAL = 2,     /* invalid argument */
-	PF_EIO = 3,        /* input/output error */
-	PF_ENOENT = 4,     /* no such file or directory */
-	PF_EEXIST = 5,     /* already exists */
-	PF_EUSAGE = 6,     /* bad command line */
-	PF_EPLUGIN = 7,    /* plugin could not be loaded or failed */
-	PF_ESCRIPT = 8,    /* Lua error in a recipe or script */
-	PF_ERECIPE = 9,    /* recipe is wrong (missing key, wrong type) */
-	PF_EMEDIA = 10,    /* source media unusable */
-	PF_EWIM = 11,      /* wimlib failed */
-	PF_EXML = 12,      /* XML error */
-	PF_EUNSUPPORTED = 13, /* not supported */
-	PF_ECANCELED = 14, /* canceled */
-	PF_EINTERNAL = 15, /* internal error (a bug) */
+	PF_ERRORS(PF_ERROR_ENUM_)
 	PF_ERROR_MAX
 };
+#undef PF_ERROR_ENUM_
+
+/*
+ * The facts of a job (job_fact / job_set_fact keys).  Use these names, not
+ * the strings, so that a typo is a compile error.
+ */
+#define PF_FACT_LAYOUT "layout"             /* source: dir, iso-udf, iso-joliet, iso9660, adk, waik, wim */
+#define PF_FACT_KIT_ARCH "kit_arch"         /* source adk: the kit's architecture folder */
+#define PF_FACT_BOOT_WIM "boot_wim"         /* core: "sources/boot.wim" */
+#define PF_FACT_DEFAULT_IMAGE "default_image" /* core: "1" or "2" */
+#define PF_FACT_ARCH "arch"                 /* core: x86, amd64, arm64 (when known) */
+#define PF_FACT_INSTALL_WIM "install_wim"   /* core: the install image, when there is one */
+#define PF_FACT_WIM_LINKABLE "wim_linkable" /* injector wim: "true" when job_wim() may be hard-linked */
+#define PF_FACT_ISO_PATH "iso_path"         /* output iso: the ISO it wrote */
 
 /* Log levels for pf_host.log. */
 enum pf_log_level {
@@ -156,6 +182,35 @@ struct pf_edit {
 	const char *origin;   /* who asked for it, for messages ("recipe files") */
 };
 
+/* The type of a declared option (struct pf_option). */
+enum pf_option_type {
+	PF_OPT_STRING = 1, /* any text */
+	PF_OPT_BOOL = 2,   /* true/false, yes/no, 1/0: read with arg_bool */
+	PF_OPT_UINT = 3,   /* a whole number in [min, max]: read with arg_uint */
+	PF_OPT_ENUM = 4,   /* one of `words`: read with arg_enum */
+	PF_OPT_PATH = 5,   /* a host path, relative to the recipe: read with arg_path */
+	PF_OPT_TABLE = 6,  /* NAME and every NAME.* key (a nested table or a list,
+			      flattened: "netuse.server", "list.1") */
+};
+
+/*
+ * One option a plugin reads, declared in its descriptor (`options`, an
+ * array ended by an entry whose name is NULL).  The core refuses a key the
+ * plugin does not declare before any plugin is opened (with a "did you
+ * mean" suggestion), and `peforge help outputs` prints the declarations.
+ * Only `name`, `type` and `help` are required.
+ */
+struct pf_option {
+	const char *name;          /* the key, as arg_string reads it */
+	enum pf_option_type type;
+	const char *dflt;          /* the default as text, for help; NULL: none;
+				      "required": the plugin needs it */
+	const char *help;          /* one line */
+	const char *const *words;  /* PF_OPT_ENUM: the allowed words, NULL-terminated */
+	uint64_t min, max;         /* PF_OPT_UINT: the range (informative; arg_uint
+				      takes its own range) */
+};
+
 /*
  * The functions the core lends to plugins.  `size` is sizeof(struct pf_host)
  * as compiled into the core.  All strings returned are owned by the core and
@@ -170,7 +225,10 @@ struct pf_host {
 	/* Log a message.  WHO is the plugin name (prefixed to the line). */
 	void (*log)(int level, const char *who, const char *fmt, ...) PF_PRINTF(3, 4);
 	/* Report progress of STAGE: DONE of TOTAL units (TOTAL 0 = unknown).
-	 * Returns 0, or -PF_ECANCELED when the run must stop. */
+	 * Returns 0, or -PF_ECANCELED once the run was canceled (peforge got
+	 * SIGINT, SIGTERM or SIGHUP): the plugin then stops its work, cleans
+	 * up and returns -PF_ECANCELED from `run`.  Call it often in long
+	 * loops; the core also stops between plugins. */
 	int (*progress)(struct pf_job *job, const char *stage, uint64_t done,
 			uint64_t total);
 	/* A message for an error code (positive or negative). */
@@ -190,7 +248,7 @@ struct pf_host {
 	const char *(*job_outdir)(struct pf_job *job);
 	/* A private temporary folder removed at the end of the run. */
 	const char *(*job_tmpdir)(struct pf_job *job);
-	/* A fact about the media ("layout", "arch", "boot_wim", ...), or NULL. */
+	/* A fact about the media or the run (PF_FACT_*), or NULL. */
 	const char *(*job_fact)(struct pf_job *job, const char *key);
 	int (*job_set_fact)(struct pf_job *job, const char *key, const char *value);
 
@@ -237,15 +295,33 @@ struct pf_host {
 	/* Close FD (when >= 0) and remove TMP. */
 	void (*output_abort)(struct pf_job *job, int fd, const char *tmp);
 
-	/* ---- appended members: check `size` before using them ---- */
+	/* ---- appended during ABI 1; always there in ABI 2 ---- */
 	/* Resolve folder output NAME like output_path, except that it may
 	 * already exist as a folder (it is then replaced whole). */
 	int (*output_dir_path)(struct pf_job *job, const char *name, char **out);
 	/* List PATH (a folder an output wrote whole) among the run's outputs. */
 	int (*output_add)(struct pf_job *job, const char *path);
+
+	/* ---- typed option readers (ABI 2) ---- */
+	/* KEY as a whole number in [MIN, MAX] (decimal, no sign); DFLT when
+	 * absent; -PF_ERECIPE (one error line naming the key and the range)
+	 * otherwise. */
+	int (*arg_uint)(const struct pf_args *args, const char *key, uint64_t dflt,
+			uint64_t min, uint64_t max, uint64_t *out);
+	/* KEY as one of WORDS (NULL-terminated); *INDEX is its index, or DFLT
+	 * when absent; -PF_ERECIPE (one error line listing the words)
+	 * otherwise. */
+	int (*arg_enum)(const struct pf_args *args, const char *key,
+			const char *const *words, int dflt, int *index);
+	/* KEY as a host path, made absolute against the recipe's folder
+	 * (`recipe_dir`, or the current folder when there is none); malloc'd,
+	 * the caller frees it.  *OUT is NULL when KEY is absent or empty. */
+	int (*arg_path)(const struct pf_args *args, const char *key, char **out);
+
+	/* ---- members appended after ABI 2: check PF_HOST_HAS first ---- */
 };
 
-/* 1 when HOST has member MEMBER (appended members came after ABI 1.0). */
+/* 1 when HOST has member MEMBER (for members appended after ABI 2). */
 #define PF_HOST_HAS(host, member) \
 	((host)->size >= offsetof(struct pf_host, member) + sizeof((host)->member))
 
@@ -261,6 +337,7 @@ struct pf_host {
  *        When open fails it must free what it allocated itself.
  * probe: sources only (NULL for others): how well the plugin reads PATH,
  *        0 = not at all, higher wins; must not log errors.
+ * rank, options: see below.
  */
 struct pf_plugin {
 	uint32_t abi;              /* PF_PLUGIN_ABI; always the first member */
@@ -272,7 +349,18 @@ struct pf_plugin {
 	int (*run)(void *state, struct pf_job *job);
 	void (*close)(void *state);
 	int (*probe)(const struct pf_host *host, const char *path);
+	/* outputs: the order they run in, lower first, ties by name; 0 means
+	 * PF_RANK_DEFAULT.  The built-in ones: wim 10, iso 20, disk 30,
+	 * pxe 40, samba 50. */
+	int rank;
+	/* the options the plugin reads, ended by { NULL }; NULL: not declared
+	 * (the core then checks no key) */
+	const struct pf_option *options;
 };
+
+/* The rank of an output whose descriptor leaves `rank` 0: after the
+ * built-in outputs. */
+#define PF_RANK_DEFAULT 100
 
 #ifdef __cplusplus
 }

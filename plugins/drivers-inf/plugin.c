@@ -106,7 +106,7 @@ static int drv_run(void *state, struct pf_job *job)
 	size_t i, j, done = 0, total = 0;
 	int ret = 0;
 
-	c.arch = h->job_fact(job, "arch");
+	c.arch = h->job_fact(job, PF_FACT_ARCH);
 	if (!c.arch) {
 		h->log(PF_LOG_ERROR, NAME, "the media's architecture is unknown: set arch "
 		       "in the recipe");
@@ -159,6 +159,15 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "dir", .type = PF_OPT_TABLE,
+	  .help = "dir.1, dir.2, ...: the driver folders (the recipe's drivers)" },
+	{ .name = "dest", .type = PF_OPT_STRING, .dflt = "Drivers",
+	  .help = "the folder in the image (the recipe's drivers.dest)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_DRIVERS,
@@ -169,4 +178,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = drv_run,
 	.close = drv_close,
 	.probe = NULL,
+	.options = options,
 };

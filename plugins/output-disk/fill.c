@@ -254,9 +254,10 @@ static enum wimlib_progress_status split_progress(enum wimlib_progress_msg msg,
 {
 	struct disk_run *r = ctx;
 
-	if (msg == WIMLIB_PROGRESS_MSG_SPLIT_END_PART)
-		r->h->progress(r->job, "splitting a WIM", info->split.completed_bytes,
-			       info->split.total_bytes);
+	if (msg == WIMLIB_PROGRESS_MSG_SPLIT_END_PART &&
+	    r->h->progress(r->job, "splitting a WIM", info->split.completed_bytes,
+			   info->split.total_bytes) != 0)
+		return WIMLIB_PROGRESS_STATUS_ABORT; /* canceled */
 	return WIMLIB_PROGRESS_STATUS_CONTINUE;
 }
 
@@ -302,6 +303,10 @@ static int copy_split(struct disk_run *r, const struct outlib_file *f)
 	if (!w) {
 		wimlib_register_progress_function(wim, split_progress, r);
 		w = wimlib_split(wim, swm, r->s->part_bytes, 0);
+	}
+	if (w == WIMLIB_ERR_ABORTED_BY_PROGRESS) {
+		ret = -PF_ECANCELED;
+		goto out;
 	}
 	if (w) {
 		h->log(PF_LOG_ERROR, NAME, "%s: cannot split into .swm parts: %s", f->path,
@@ -449,15 +454,15 @@ static int fill_image(struct disk_run *r, const struct outlib_files *files,
 	    (ret = sync_backup_boot(r)) ||
 	    (ret = make_folders(r, files)))
 		return ret;
-	r->h->progress(r->job, "writing disk image", 0, r->total);
-	for (i = 0; i < files->n; i++) {
+	ret = r->h->progress(r->job, "writing disk image", 0, r->total);
+	for (i = 0; !ret && i < files->n; i++) {
 		ret = copy_file(r, &files->v[i]);
 		if (ret)
 			return ret;
 		r->done += files->v[i].size;
-		r->h->progress(r->job, "writing disk image", r->done, r->total);
+		ret = r->h->progress(r->job, "writing disk image", r->done, r->total);
 	}
-	return 0;
+	return ret; /* -PF_ECANCELED when the run was canceled */
 }
 
 /* Write the disk image at outputs.disk.path, whole or not at all. */

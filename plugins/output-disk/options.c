@@ -34,33 +34,6 @@ static char *find_program(const struct pf_host *h, const char *prog, const char 
 	return found;
 }
 
-/*
- * Parse the whole number of MiB KEY (absent: *OUT = 0).  Returns 0 or
- * -PF_ERECIPE (logged).
- */
-static int parse_mb(const struct pf_host *h, const struct pf_args *args, const char *key,
-		    uint64_t *out)
-{
-	const char *text = h->arg_string(args, key);
-	char *end = NULL;
-	unsigned long long v;
-
-	if (!text) {
-		*out = 0;
-		return 0;
-	}
-	errno = 0;
-	v = strtoull(text, &end, 10);
-	if (errno || end == text || *end || *text == '-' || v == 0 ||
-	    v > UINT64_C(1) << 40) {
-		h->log(PF_LOG_ERROR, NAME, "outputs.disk.%s '%s': expected a whole number "
-		       "of MiB", key, text);
-		return -PF_ERECIPE;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Free what disk_open allocated in S (not S itself). */
 static void state_clear(struct disk_state *s)
 {
@@ -103,8 +76,9 @@ static int disk_open(const struct pf_host *host, const struct pf_args *args,
 		return -PF_ENOMEM;
 	s->host = host;
 	s->path = path;
-	if ((ret = parse_mb(host, args, "size_mb", &s->size_mb)) ||
-	    (ret = parse_mb(host, args, "split_mb", &split_mb)))
+	/* whole MiB; absent: 0 (automatic) */
+	if ((ret = host->arg_uint(args, "size_mb", 0, 1, UINT64_C(1) << 40, &s->size_mb)) ||
+	    (ret = host->arg_uint(args, "split_mb", 0, 1, UINT64_C(1) << 40, &split_mb)))
 		goto out;
 	s->split_bytes = split_mb ? split_mb * MIB : FAT32_MAX_FILE;
 	s->part_bytes = (uint64_t)(split_mb ? split_mb : SPLIT_MB_DEFAULT) * MIB;
@@ -164,6 +138,18 @@ static void disk_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the image file, relative to the output folder" },
+	{ .name = "size_mb", .type = PF_OPT_UINT, .dflt = "what the files need",
+	  .help = "the size of the whole image in MiB", .min = 1, .max = UINT64_C(1) << 40 },
+	{ .name = "split_mb", .type = PF_OPT_UINT, .dflt = "4000",
+	  .help = "split .wim files over this many MiB (for tests)", .min = 1,
+	  .max = UINT64_C(1) << 40 },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -173,4 +159,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = disk_run,
 	.close = disk_close,
 	.probe = NULL,
+	.rank = 30,
+	.options = options,
 };

@@ -110,6 +110,21 @@ static void iso_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the ISO file, relative to the output folder" },
+	{ .name = "noprompt", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "UEFI boots efisys_noprompt.bin: no \"Press any key\" prompt" },
+	{ .name = "label", .type = PF_OPT_STRING, .dflt = "PEFORGE_<ARCH>",
+	  .help = "the volume label: 1-32 of A-Z 0-9 _, upper-cased" },
+	{ .name = "bios", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "write the BIOS El Torito entry" },
+	{ .name = "uefi", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "write the UEFI El Torito entry" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -119,4 +134,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = iso_run,
 	.close = iso_close,
 	.probe = NULL,
+	.rank = 20,
+	.options = options,
 };

@@ -176,7 +176,7 @@ static int check_boot_files(const struct iso_state *s, struct pf_job *job)
  * OUT has LABEL_MAX + 1 bytes. */
 static void volume_label(const struct iso_state *s, struct pf_job *job, char *out)
 {
-	const char *arch = s->host->job_fact(job, "arch");
+	const char *arch = s->host->job_fact(job, PF_FACT_ARCH);
 	size_t n;
 
 	if (s->label[0]) {
@@ -345,7 +345,7 @@ static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	h->progress(job, "writing iso output", 0, total);
+	ret = h->progress(job, "writing iso output", 0, total); /* -PF_ECANCELED: stop */
 	while (!ret && !eof) {
 		int n = bs->read_xt(bs, buf + fill, BLOCK);
 
@@ -358,11 +358,12 @@ static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run
 			done += fill;
 			fill = 0;
 			if (!ret)
-				h->progress(job, "writing iso output", done, total);
+				ret = h->progress(job, "writing iso output", done, total);
 		}
 	}
 	if (ret) {
-		bs->cancel(bs); /* our write failed: stop libisofs' writer */
+		bs->cancel(bs); /* our write failed or the run was canceled: stop
+				 * libisofs' writer */
 		goto out;
 	}
 	if (done != total) {
@@ -442,7 +443,7 @@ int iso_run(void *state, struct pf_job *job)
 	ret = h->output_commit(job, fd, tmp, final);
 	if (ret)
 		goto out;
-	ret = h->job_set_fact(job, "iso_path", final);
+	ret = h->job_set_fact(job, PF_FACT_ISO_PATH, final);
 out:
 	if (opts)
 		iso_write_opts_free(opts);

@@ -118,9 +118,9 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 	struct pxe_state *s = calloc(1, sizeof(*s));
 	const char *loader = host->arg_string(args, "loader");
 	const char *http = host->arg_string(args, "http");
-	const char *timeout = host->arg_string(args, "timeout");
 	const char *dhcp = host->arg_string(args, "dhcp");
 	struct stat st;
+	uint64_t timeout;
 	int ret = -PF_ERECIPE;
 
 	if (!s)
@@ -148,23 +148,11 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 	}
 	if (http && (ret = parse_http(s, http)) != 0)
 		goto out;
+	ret = host->arg_uint(args, "timeout", TIMEOUT_DEFAULT, 0, TIMEOUT_MAX, &timeout);
+	if (ret)
+		goto out;
+	s->timeout = (unsigned)timeout;
 	ret = -PF_ERECIPE;
-	s->timeout = TIMEOUT_DEFAULT;
-	if (timeout) {
-		char *end = NULL;
-		unsigned long v;
-
-		errno = 0;
-		v = strtoul(timeout, &end, 10);
-		if (!*timeout || *timeout == '-' || *timeout == '+' || *end || errno ||
-		    v > TIMEOUT_MAX) {
-			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: timeout = \"%s\": give "
-				  "tenths of a second, 0 to %d (0 waits for a choice)",
-				  timeout, TIMEOUT_MAX);
-			goto out;
-		}
-		s->timeout = (unsigned)v;
-	}
 	if (!dhcp || !strcmp(dhcp, "proxy")) {
 		s->full = 0;
 	} else if (!strcmp(dhcp, "full")) {
@@ -188,18 +176,12 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 		goto out;
 	s->gui = ret;
 	ret = -PF_ERECIPE;
-	s->wimboot = host->arg_string(args, "wimboot");
-	if (s->wimboot && s->wimboot[0] && s->wimboot[0] != '/' &&
-	    host->arg_string(args, "recipe_dir")) {
-		/* relative to the recipe's folder, like every recipe path */
-		if (asprintf(&s->wimboot_abs, "%s/%s", host->arg_string(args, "recipe_dir"),
-			     s->wimboot) < 0) {
-			s->wimboot_abs = NULL;
-			ret = -PF_ENOMEM;
-			goto out;
-		}
-		s->wimboot = s->wimboot_abs;
-	}
+	/* relative to the recipe's folder, like every recipe path */
+	ret = host->arg_path(args, "wimboot", &s->wimboot_abs);
+	if (ret)
+		goto out;
+	ret = -PF_ERECIPE;
+	s->wimboot = s->wimboot_abs;
 	if (s->loader == LOADER_IPXE) {
 		if (!s->wimboot || !*s->wimboot) {
 			host->log(PF_LOG_ERROR, NAME, "outputs.pxe: loader ipxe needs wimboot "
@@ -232,6 +214,30 @@ out:
 	return ret;
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const char *const loader_words[] = { "pxelinux", "ipxe", NULL };
+static const char *const dhcp_words[] = { "proxy", "full", NULL };
+static const struct pf_option options[] = {
+	{ .name = "dir", .type = PF_OPT_STRING, .dflt = "tftpboot",
+	  .help = "the tree's folder, relative to the output folder" },
+	{ .name = "path", .type = PF_OPT_STRING, .help = "the same as dir (pxe = \"tftp\")" },
+	{ .name = "loader", .type = PF_OPT_ENUM, .dflt = "pxelinux", .words = loader_words,
+	  .help = "pxelinux (BIOS, boots the ISO) or ipxe (BIOS and UEFI, wimboot)" },
+	{ .name = "http", .type = PF_OPT_STRING,
+	  .help = "http://host/path at which this tree is served" },
+	{ .name = "wimboot", .type = PF_OPT_PATH, .help = "ipxe: the wimboot file (required)" },
+	{ .name = "gui", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "ipxe: kernel wimboot gui" },
+	{ .name = "timeout", .type = PF_OPT_UINT, .dflt = "50", .min = 0, .max = TIMEOUT_MAX,
+	  .help = "tenths of a second the menu waits; 0 waits for a choice" },
+	{ .name = "dhcp", .type = PF_OPT_ENUM, .dflt = "proxy", .words = dhcp_words,
+	  .help = "dnsmasq.conf: proxy (beside a DHCP server) or full" },
+	{ .name = "server", .type = PF_OPT_STRING, .help = "this server's IPv4 address" },
+	{ .name = "range", .type = PF_OPT_STRING,
+	  .help = "\"START,END\": the pool (full), or the clients' subnet (proxy)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_OUTPUT,
@@ -242,4 +248,6 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = pxe_run,
 	.close = pxe_close,
 	.probe = NULL,
+	.rank = 40,
+	.options = options,
 };

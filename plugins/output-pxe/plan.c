@@ -148,7 +148,7 @@ int plan_pxelinux(struct pxe_state *s, struct pf_job *job, struct plan *p)
 		"ldlinux.c32", "menu.c32", "libutil.c32", "libcom32.c32", NULL
 	};
 	const struct pf_host *h = s->host;
-	const char *iso = h->job_fact(job, "iso_path");
+	const char *iso = h->job_fact(job, PF_FACT_ISO_PATH);
 	struct stat st;
 	size_t i;
 	int ret;
@@ -333,7 +333,7 @@ int plan_ipxe(struct pxe_state *s, struct pf_job *job, struct plan *p)
 		  "(wimboot 2.7.1 or later)" },
 	};
 	const struct pf_host *h = s->host;
-	const char *linkable = h->job_fact(job, "wim_linkable");
+	const char *linkable = h->job_fact(job, PF_FACT_WIM_LINKABLE);
 	const struct outlib_file *f;
 	size_t i;
 	int ret;

@@ -35,7 +35,7 @@ static int resolve_tree(const struct pxe_state *s, struct pf_job *job, struct pl
 {
 	const struct pf_host *h = s->host;
 	const char *outdir = h->job_outdir(job);
-	const char *iso = h->job_fact(job, "iso_path");
+	const char *iso = h->job_fact(job, PF_FACT_ISO_PATH);
 	char *abs = NULL;
 	struct stat st;
 	size_t n;
@@ -152,8 +152,9 @@ int pxe_run(void *state, struct pf_job *job)
 	if (ret)
 		goto out;
 	for (i = 0; !ret && i < p.n; i++) {
-		h->progress(job, "writing pxe tree", i, p.n);
-		ret = put_item(h, job, tmp, &p.v[i]);
+		ret = h->progress(job, "writing pxe tree", i, p.n); /* canceled? */
+		if (!ret)
+			ret = put_item(h, job, tmp, &p.v[i]);
 	}
 	if (!ret)
 		ret = outlib_dir_commit(h, NAME, tmp, p.final);
@@ -161,7 +162,8 @@ int pxe_run(void *state, struct pf_job *job)
 		outlib_dir_abort(tmp);
 		goto out;
 	}
-	h->progress(job, "writing pxe tree", p.n, p.n);
+	/* the tree is in place: a cancel now stops the run before its next step */
+	(void)h->progress(job, "writing pxe tree", p.n, p.n);
 	if (PF_HOST_HAS(h, output_add) && (ret = h->output_add(job, p.final)))
 		goto out;
 	warn_unreachable(h, p.final);

@@ -69,7 +69,7 @@ static int iso_run(void *state, struct pf_job *job)
 		m_free(m);
 		return ret;
 	}
-	return h->job_set_fact(job, "layout", layout);
+	return h->job_set_fact(job, PF_FACT_LAYOUT, layout);
 }
 
 static void iso_close(void *state)
@@ -82,6 +82,12 @@ static void iso_close(void *state)
 	free(s);
 }
 
+/* The options this plugin reads (peforge help outputs prints them). */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_PATH, .help = "the ISO file (the recipe's source)" },
+	{ .name = NULL },
+};
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.abi = PF_PLUGIN_ABI,
 	.kind = PF_SOURCE,
@@ -91,4 +97,5 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.run = iso_run,
 	.close = iso_close,
 	.probe = iso_probe,
+	.options = options,
 };

@@ -62,12 +62,27 @@ static void hello_close(void *state)
 	free(state);
 }
 
+/* The options it reads: any other key in outputs["oot-hello"] is refused. */
+static const struct pf_option options[] = {
+	{ .name = "path", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "the file, relative to the output folder" },
+	{ .name = "text", .type = PF_OPT_STRING, .dflt = "required",
+	  .help = "what to write" },
+	{ .name = NULL },
+};
+
+#ifndef OOT_ABI
+#define OOT_ABI PF_PLUGIN_ABI /* the test also builds it as an ABI 1 plugin */
+#endif
+
 PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
-	.abi = PF_PLUGIN_ABI,
+	.abi = OOT_ABI,
 	.kind = PF_OUTPUT,
 	.name = "oot-hello",
 	.summary = "out-of-tree test plugin: writes a text file",
 	.open = hello_open,
 	.run = hello_run,
 	.close = hello_close,
+	.rank = PF_RANK_DEFAULT, /* after the built-in outputs */
+	.options = options,
 };
