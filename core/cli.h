@@ -19,6 +19,7 @@ enum pf_cmd {
 struct pf_cli {
 	enum pf_cmd cmd;
 	enum pf_cmd help_for;  /* with PF_CMD_HELP: the command asked about */
+	const char *topic;     /* with PF_CMD_HELP: a topic (help recipe), or NULL */
 	int quiet;             /* -q: no progress, warnings and notes off */
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */

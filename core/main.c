@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "demo.h"
 #include "error.h"
+#include "help.h"
 #include "loader.h"
 #include "mkwinpeimg.h"
 #include "unattend_cmd.h"
@@ -135,6 +136,14 @@ int main(int argc, char **argv)
 		pf_cli_free(&cli);
 		return 2;
 	case PF_CMD_HELP:
+		if (cli.topic) {
+			ret = pf_env_init(&env);
+			if (!ret)
+				ret = pf_help_topic(&env, cli.topic);
+			pf_env_clear(&env);
+			pf_cli_free(&cli);
+			return ret ? 1 : 0;
+		}
 		fputs(pf_cli_help(cli.help_for), stdout);
 		pf_cli_free(&cli);
 		return 0;

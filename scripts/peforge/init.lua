@@ -19,6 +19,7 @@ if not has_core then
 end
 
 local batch = require "peforge.batch"
+local check = require "peforge.check"
 local netuse = require "peforge.netuse"
 local startcmd = require "peforge.startcmd"
 local smbconf = require "peforge.smbconf"
@@ -28,8 +29,27 @@ local M = {}
 --- The peforge version string ("0.1.0").
 M.version = core.version
 
---- The -D key=value definitions of the command line, as strings.
-M.defines = core.defines
+--- The -D key=value definitions of the command line, as strings.  The
+-- keys the recipe reads are remembered: a definition that reaches no
+-- recipe key and that the recipe never reads is an error (peforge.recipe).
+local defines_read = {}
+M.defines = setmetatable({}, {
+  __index = function(_, k)
+    defines_read[k] = true
+    return core.defines[k]
+  end,
+  __newindex = function(_, k, v) core.defines[k] = v end,
+  __pairs = function()
+    for k in pairs(core.defines) do defines_read[k] = true end
+    return next, core.defines, nil
+  end,
+  __len = function() return #core.defines end,
+})
+
+--- The set of -D keys the recipe has read through pe.defines.
+function M.defines_read()
+  return defines_read
+end
 
 --- Log a message (string.format arguments) on peforge's stderr.
 function M.log(fmt, ...)
@@ -77,9 +97,9 @@ function M.finalize(recipe)
   return recipe
 end
 
---- The message of error E (a batch.fail misuse, or anything else).
+--- The message of error E (a check.fail misuse, or anything else).
 local function message(e)
-  if batch.is_misuse(e) then
+  if check.is_misuse(e) then
     return tostring(e)
   end
   return tostring(e):gsub("^[^:]*%.lua:%d+: ", "")
@@ -100,7 +120,8 @@ local function finalize_start(recipe)
   end
   local ok, res = pcall(startcmd.build, start)
   if not ok then
-    error("recipe key 'start': " .. message(res), 0)
+    -- an error object with __tostring: peforge prints it as one line
+    check.fail("recipe key 'start': %s", message(res))
   end
   recipe.start = res
   return recipe
@@ -134,6 +155,16 @@ local function finalize_samba(recipe)
       samba.error = string.format("outputs.samba: '%s': expected a string (pe.smbconf{...}.%s), "
         .. "got %s", k, k, type(samba[k]))
       samba[k] = nil
+      return recipe
+    end
+  end
+  for k in pairs(samba) do
+    if k ~= "error" and k ~= "recipe_dir" and not smbconf.option_names[k]
+        and not check.find(smbconf.OUTPUT_OPTIONS, k) then
+      local names = check.names(smbconf.OUTPUT_OPTIONS)
+      for n in pairs(smbconf.option_names) do names[#names + 1] = n end
+      local _, err = pcall(check.unknown, k, names, "outputs.samba")
+      samba.error = tostring(err)
       return recipe
     end
   end
