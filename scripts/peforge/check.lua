@@ -30,6 +30,8 @@ local M = {}
 -- nested library calls pass them through unchanged.
 
 local Misuse = { __tostring = function(e) return e.msg end }
+local Located = { __tostring = function(e) return e.msg end,
+  __concat = function(a, b) return tostring(a) .. tostring(b) end }
 local depth = 0
 
 --- Raise a misuse error: string.format(FMT, ...).
@@ -53,7 +55,13 @@ function M.guard(f)
       return table.unpack(res, 2, res.n)
     end
     if getmetatable(res[2]) == Misuse and depth == 0 then
-      error(res[2].msg, 2)
+      -- "FILE:LINE: message" at the caller, as error(msg, 2) would give,
+      -- in an object whose __tostring gives it: peforge prints it as one
+      -- line, without a traceback (a misuse is not a bug to trace)
+      local info = debug.getinfo(2, "Sl")
+      local where = info and info.currentline > 0
+        and (info.short_src .. ":" .. info.currentline .. ": ") or ""
+      error(setmetatable({ msg = where .. res[2].msg }, Located), 0)
     end
     error(res[2], 0)
   end

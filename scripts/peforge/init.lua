@@ -16,6 +16,7 @@ if not has_core then
       io.stderr:write("peforge: recipe: ", level == "info" and "" or (level .. ": "), msg, "\n")
     end,
   }
+  package.loaded["peforge.core"] = core -- the one stand-in for every module
 end
 
 local batch = require "peforge.batch"
