@@ -52,11 +52,13 @@ int pf_recipe_check_lua(lua_State *L, int idx, const char *recipe)
 	host = lua_istable(L, -1);
 	lua_pop(L, 1);
 	if (!push_check(L)) {
-		if (!host)
-			return 1;
-		pf_err("%s: the Lua library (peforge/recipe.lua) is missing from the scripts "
-		       "folder: check PEFORGE_SCRIPTS_DIR or the installation", recipe);
-		return -PF_ERECIPE;
+		/* a run without the library (an empty PEFORGE_SCRIPTS_DIR) is
+		 * allowed: the C schema check alone runs, and says so */
+		if (host)
+			pf_warn("%s: the Lua library (peforge/recipe.lua) is not in the scripts "
+				"folder: the recipe keys are only checked by type (see "
+				"PEFORGE_SCRIPTS_DIR)", recipe);
+		return 1;
 	}
 	lua_pushvalue(L, idx);
 	lua_pushstring(L, recipe);
