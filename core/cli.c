@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "help.h"
 #include "mkwinpeimg.h"
 #include "log.h"
 #include "peforge/plugin.h"
@@ -24,6 +25,9 @@ static const char usage_main[] =
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
 	"  help outputs | help plugin NAME                  the options of the outputs, of a plugin\n"
+	"  help TOPIC                                       the keys and options, from their\n"
+	"                                                   declarations: recipe, startcmd,\n"
+	"                                                   netuse, smbconf, unattend, machines\n"
 	"\n"
 	"Options:\n"
 	"  -q, --quiet     no progress display, errors only\n"
@@ -109,14 +113,22 @@ static const char usage_demo[] =
 	"it.  Default OUTDIR: peforge-demo.  Prints where the outputs are.\n";
 
 static const char usage_help[] =
-	"Usage: peforge help [COMMAND]\n"
-	"       peforge help outputs\n"
+	"Usage: peforge help [COMMAND | TOPIC]\n"
 	"       peforge help plugin NAME\n"
 	"\n"
 	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
-	"mkwinpeimg, plugins, demo, help).  `help outputs` lists every output\n"
-	"plugin with its options (name, type, default, meaning), in the order the\n"
-	"outputs run; `help plugin NAME` shows the plugins called NAME.\n";
+	"mkwinpeimg, plugins, demo, help).\n"
+	"\n"
+	"A TOPIC prints every key or option with its type, default and meaning,\n"
+	"from the declarations peforge checks them with:\n"
+	"  recipe     the recipe's keys (also what -D key=value may set)\n"
+	"  outputs    every output plugin's options, in the order the outputs run\n"
+	"  startcmd   pe.startcmd{...} and the recipe's start = {...}\n"
+	"  netuse     pe.netuse{...} and start.netuse\n"
+	"  smbconf    pe.smbconf{...} and the samba output's options\n"
+	"  unattend   pe.unattend{...}\n"
+	"  machines   pe.machines{...}\n"
+	"`help plugin NAME` shows the options of the plugins called NAME.\n";
 
 const char *pf_cli_help(enum pf_cmd cmd)
 {
@@ -281,9 +293,10 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 			   !cli->help_name) {
 			cli->help_name = a;
 		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE &&
-			   !cli->help_topic) {
+			   !cli->help_topic && !cli->topic) {
 			cli->help_for = pf_cli_command(a);
-			if (cli->help_for == PF_CMD_NONE)
+			if (cli->help_for == PF_CMD_NONE &&
+			    !(cli->topic = pf_help_topic_name(a)))
 				return usage_error("no help for unknown command", a);
 		} else if ((cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_UNATTEND) &&
 			   !cli->recipe) {

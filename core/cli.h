@@ -21,6 +21,7 @@ struct pf_cli {
 	enum pf_cmd help_for;  /* with PF_CMD_HELP: the command asked about */
 	const char *help_topic; /* help outputs | help plugin NAME: "outputs", "plugin" */
 	const char *help_name; /* help plugin NAME */
+	const char *topic;     /* with PF_CMD_HELP: a topic (help recipe), or NULL */
 	int quiet;             /* -q: no progress, warnings and notes off */
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */

@@ -1,148 +1,106 @@
-/* core/help.c - the options of the plugins, printed from their descriptors,
- * so that the help cannot drift from what the plugins read. */
+/* core/help.c - `peforge help TOPIC`: reference lists printed from the
+ * declarations the checks use, so the help cannot drift from the code.
+ * A topic is one row of `topics`: its name and the function printing it.
+ * The Lua topics render the declarations of the Lua library
+ * (scripts/peforge/check.lua, `help(topic)`). */
 #include "config.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <lauxlib.h>
 
 #include "help.h"
 #include "log.h"
-#include "suggest.h"
-#include "util.h"
+#include "luahost.h"
+#include "pipeline.h"
 
-const char *pf_option_type_name(int type)
+/* Print the Lua library's help text of TOPIC (peforge.check.help). */
+static int lua_topic(const struct pf_env *env, const char *topic)
 {
-	switch (type) {
-	case PF_OPT_STRING: return "string";
-	case PF_OPT_BOOL: return "boolean";
-	case PF_OPT_UINT: return "number";
-	case PF_OPT_ENUM: return "word";
-	case PF_OPT_PATH: return "path";
-	case PF_OPT_TABLE: return "table";
-	default: return "?";
+	struct pf_lua *lua = NULL;
+	lua_State *L;
+	const char *text;
+	size_t len;
+	int ret;
+
+	ret = pf_lua_new(env->scripts_dir, &lua);
+	if (ret)
+		return ret;
+	L = pf_lua_state(lua);
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "peforge.check");
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+		pf_err("help %s: the Lua library is missing: %s", topic,
+		       lua_isstring(L, -1) ? lua_tostring(L, -1) : "no table");
+		ret = -PF_ESCRIPT;
+		goto out;
 	}
+	lua_getfield(L, -1, "help");
+	lua_pushstring(L, topic);
+	if (lua_pcall(L, 1, 1, 0) != LUA_OK || lua_type(L, -1) != LUA_TSTRING) {
+		pf_err("help %s: %s", topic,
+		       lua_isstring(L, -1) ? lua_tostring(L, -1) : "no text");
+		ret = -PF_ESCRIPT;
+		goto out;
+	}
+	text = lua_tolstring(L, -1, &len);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
+		pf_err("standard output: write failed");
+		ret = -PF_EIO;
+	}
+out:
+	pf_lua_free(lua);
+	return ret;
 }
 
-/* The type column of option OPT (malloc'd): "number 0-35996", "a|b". */
-static char *type_text(const struct pf_option *opt)
-{
-	size_t len = 1, i;
-	char *s;
+/* The topics: add a row for a new one (e.g. "outputs" from the plugins'
+ * descriptors). */
+static const struct {
+	const char *name;
+	int (*print)(const struct pf_env *env, const char *name);
+} topics[] = {
+	{ "recipe", lua_topic },
+	{ "startcmd", lua_topic },
+	{ "netuse", lua_topic },
+	{ "smbconf", lua_topic },
+	{ "unattend", lua_topic },
+	{ "machines", lua_topic },
+};
 
-	if (opt->type == PF_OPT_UINT)
-		return pf_asprintf("number %llu-%llu", (unsigned long long)opt->min,
-				   (unsigned long long)opt->max);
-	if (opt->type != PF_OPT_ENUM || !opt->words || !opt->words[0])
-		return pf_strdup(pf_option_type_name((int)opt->type));
-	for (i = 0; opt->words[i]; i++)
-		len += strlen(opt->words[i]) + 1;
-	s = calloc(1, len);
-	for (i = 0; s && opt->words[i]; i++) {
-		if (i)
-			strcat(s, "|");
-		strcat(s, opt->words[i]);
-	}
-	return s;
+#define NTOPICS (sizeof(topics) / sizeof(topics[0]))
+
+const char *pf_help_topic_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NTOPICS; i++)
+		if (!strcmp(topics[i].name, name))
+			return topics[i].name;
+	return NULL;
 }
 
-void pf_help_print_options(FILE *o, const struct pf_plugin *d, const char *indent)
+const char *pf_help_topic_list(void)
 {
-	const struct pf_option *opt;
+	static char list[256];
+	size_t i;
 
-	if (!d->options) {
-		fprintf(o, "%s(options not declared: not checked)\n", indent);
-		return;
-	}
-	if (!d->options[0].name)
-		fprintf(o, "%s(no options)\n", indent);
-	for (opt = d->options; opt->name; opt++) {
-		char *type = type_text(opt);
-		const char *name = opt->name;
-		char *table = opt->type == PF_OPT_TABLE ? pf_asprintf("%s[.*]", name) : NULL;
-
-		fprintf(o, "%s%-16s %-22s %s", indent, table ? table : name,
-			type ? type : "?", opt->help ? opt->help : "");
-		if (opt->dflt && !strcmp(opt->dflt, "required"))
-			fprintf(o, " (required)");
-		else if (opt->dflt)
-			fprintf(o, " (default: %s)", opt->dflt);
-		fputc('\n', o);
-		free(table);
-		free(type);
-	}
+	if (!list[0])
+		for (i = 0; i < NTOPICS; i++) {
+			if (i)
+				strncat(list, ", ", sizeof(list) - strlen(list) - 1);
+			strncat(list, topics[i].name, sizeof(list) - strlen(list) - 1);
+		}
+	return list;
 }
 
-/* Print the heading of plugin D and its options. */
-static void print_plugin(FILE *o, const struct pf_plugin *d)
+int pf_help_topic(const struct pf_env *env, const char *name)
 {
-	if (d->kind == PF_OUTPUT)
-		fprintf(o, "%s (%s, rank %d): %s\n", d->name, pf_kind_name((int)d->kind),
-			d->rank ? d->rank : PF_RANK_DEFAULT, d->summary ? d->summary : "");
-	else
-		fprintf(o, "%s (%s): %s\n", d->name, pf_kind_name((int)d->kind),
-			d->summary ? d->summary : "");
-	pf_help_print_options(o, d, "  ");
-}
+	size_t i;
 
-/* qsort order of outputs: the order they run in (rank, then name). */
-static int cmp_rank(const void *a, const void *b)
-{
-	const struct pf_plugin *x = *(const struct pf_plugin *const *)a;
-	const struct pf_plugin *y = *(const struct pf_plugin *const *)b;
-	int rx = x->rank ? x->rank : PF_RANK_DEFAULT, ry = y->rank ? y->rank : PF_RANK_DEFAULT;
-
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-int pf_help_outputs(FILE *o, const struct pf_registry *r)
-{
-	const struct pf_plugin **v = calloc(r->count + 1, sizeof(*v));
-	size_t i, n = 0;
-
-	if (!v)
-		return -PF_ENOMEM;
-	for (i = 0; i < r->count; i++)
-		if (r->items[i].desc->kind == PF_OUTPUT)
-			v[n++] = r->items[i].desc;
-	qsort(v, n, sizeof(*v), cmp_rank);
-	fprintf(o, "Outputs, in the order they run (outputs = { NAME = \"path\" } or\n"
-		"NAME = { option = value, ... }); an option not listed is an error:\n");
-	for (i = 0; i < n; i++) {
-		fputc('\n', o);
-		print_plugin(o, v[i]);
-	}
-	if (!n)
-		fprintf(o, "\n(no output plugins found; set PEFORGE_PLUGIN_PATH or "
-			"install peforge)\n");
-	free(v);
-	return 0;
-}
-
-int pf_help_plugin(FILE *o, const struct pf_registry *r, const char *name)
-{
-	const char **names = calloc(r->count + 1, sizeof(*names));
-	const char *near;
-	size_t i, found = 0;
-
-	if (!names)
-		return -PF_ENOMEM;
-	for (i = 0; i < r->count; i++) {
-		names[i] = r->items[i].desc->name;
-		if (strcmp(names[i], name))
-			continue;
-		if (found++)
-			fputc('\n', o);
-		print_plugin(o, r->items[i].desc);
-	}
-	if (!found) {
-		near = pf_suggest(name, names, r->count);
-		if (near)
-			pf_err("help plugin: no plugin named '%s' (did you mean '%s'?)", name, near);
-		else
-			pf_err("help plugin: no plugin named '%s' (see 'peforge plugins')", name);
-	}
-	free(names);
-	return found ? 0 : -PF_EUSAGE;
+	for (i = 0; i < NTOPICS; i++)
+		if (!strcmp(topics[i].name, name))
+			return topics[i].print(env, name);
+	pf_err("help: unknown topic '%s' (topics: %s)", name, pf_help_topic_list());
+	return -PF_EUSAGE;
 }

@@ -1,24 +1,16 @@
-/* core/help.h - the options of the plugins, printed from their descriptors. */
+/* core/help.h - `peforge help TOPIC`: reference lists made from declarations. */
 #ifndef PEFORGE_CORE_HELP_H
 #define PEFORGE_CORE_HELP_H
 
-#include <stdio.h>
-#include "loader.h"
+struct pf_env;
 
-/* The name of option type TYPE ("bool"), or "?" when unknown. */
-const char *pf_option_type_name(int type);
+/* The topic named NAME, or NULL: its name (for cli.c to keep). */
+const char *pf_help_topic_name(const char *name);
 
-/* Print the options plugin D declares, one a line, each line starting
- * with INDENT: name, type, default, help. */
-void pf_help_print_options(FILE *o, const struct pf_plugin *d, const char *indent);
+/* The topic names, comma-separated ("recipe, startcmd, ..."), static. */
+const char *pf_help_topic_list(void);
 
-/* `peforge help outputs`: every output plugin of R in the order they run,
- * with its options.  Returns 0. */
-int pf_help_outputs(FILE *o, const struct pf_registry *r);
-
-/* `peforge help plugin NAME`: every plugin of R called NAME (of any kind)
- * with its options.  Returns 0, or -PF_EUSAGE (logged, with a suggestion)
- * when none has that name. */
-int pf_help_plugin(FILE *o, const struct pf_registry *r, const char *name);
+/* Print the text of topic NAME on stdout.  Returns 0 or an error (logged). */
+int pf_help_topic(const struct pf_env *env, const char *name);
 
 #endif

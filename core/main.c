@@ -12,6 +12,7 @@
 #include "demo.h"
 #include "error.h"
 #include "help.h"
+#include "help_plugins.h"
 #include "loader.h"
 #include "mkwinpeimg.h"
 #include "unattend_cmd.h"
@@ -142,6 +143,14 @@ int main(int argc, char **argv)
 	case PF_CMD_HELP:
 		if (cli.help_topic)
 			break; /* help outputs, help plugin NAME: needs the plugins */
+		if (cli.topic) {
+			ret = pf_env_init(&env);
+			if (!ret)
+				ret = pf_help_topic(&env, cli.topic);
+			pf_env_clear(&env);
+			pf_cli_free(&cli);
+			return ret ? 1 : 0;
+		}
 		fputs(pf_cli_help(cli.help_for), stdout);
 		pf_cli_free(&cli);
 		return 0;

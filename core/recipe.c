@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "recipe.h"
+#include "recipe_check.h"
 #include "util.h"
 
 /* Type sets a key accepts. */
@@ -588,6 +589,11 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 	p->recipe = pf_strdup(recipe);
 	p->recipe_dir = pf_strdup(recipe_dir);
 	if (!p->recipe || !p->recipe_dir)
+		goto out;
+	/* the keys are declared in Lua (scripts/peforge/recipe.lua); the C
+	 * schema check below stays for a bare state without the library */
+	ret = pf_recipe_check_lua(L, idx, recipe);
+	if (ret < 0)
 		goto out;
 	ret = check_types(L, idx, recipe);
 	if (ret)

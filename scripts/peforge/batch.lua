@@ -53,6 +53,8 @@
 --
 -- Works in plain Lua 5.4: no C module needed.
 -- @module peforge.batch
+local checks = require "peforge.check"
+
 local M = {}
 
 local CMD_SPECIAL = {
@@ -63,75 +65,12 @@ local CMD_SPECIAL = {
 --- The longest line cmd.exe accepts (characters after expansion).
 M.MAX_LINE = 8191
 
--- ---------------------------------------------------------------------
--- Misuse errors.  Library code raises them with `fail`; the public
--- functions are wrapped by `guard`, which turns the outermost one into an
--- ordinary error message pointing at the caller's line (level 2), and lets
--- nested library calls pass them through unchanged.
-
-local Misuse = {}
-Misuse.__tostring = function(e) return e.msg end
-local depth = 0
-
---- Raise a misuse error: string.format(FMT, ...) (see `guard`).
-function M.fail(fmt, ...)
-  error(setmetatable({ msg = string.format(fmt, ...) }, Misuse), 0)
-end
-
---- Check the table of options OPTS against KNOWN (name -> "type" or
--- "type|type"): returns a shallow copy, or raises a misuse error naming
--- WHERE, the option and what was expected (the known names, sorted, for an
--- unknown one).
-function M.options(opts, known, where)
-  if type(opts) ~= "table" then
-    M.fail("%s: expected a table of options, got %s", where, type(opts))
-  end
-  local o = {}
-  for k, v in pairs(opts) do
-    local want = known[k]
-    if not want then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      M.fail("%s: unknown option '%s' (known: %s)", where, tostring(k),
-        table.concat(names, ", "))
-    end
-    local ok = false
-    for t in want:gmatch("[^|]+") do
-      if type(v) == t then ok = true end
-    end
-    if not ok then
-      M.fail("%s: option '%s': expected %s, got %s", where, k,
-        (want:gsub("|", " or ")), type(v))
-    end
-    o[k] = v
-  end
-  return o
-end
-
---- True when E is an error raised by `fail`.
-function M.is_misuse(e)
-  return getmetatable(e) == Misuse
-end
-
---- F wrapped so that a `fail` inside it (or in what it calls) becomes an
--- error at the line that called the wrapper.  Other errors pass unchanged.
--- @param f a function
--- @return the wrapper
-function M.guard(f)
-  return function(...)
-    depth = depth + 1
-    local res = table.pack(pcall(f, ...))
-    depth = depth - 1
-    if res[1] then
-      return table.unpack(res, 2, res.n)
-    end
-    if getmetatable(res[2]) == Misuse and depth == 0 then
-      error(res[2].msg, 2)
-    end
-    error(res[2], 0)
-  end
-end
+-- Misuse errors (peforge.check): library code raises them with `fail`;
+-- the public functions are wrapped by `guard`, which turns the outermost
+-- one into an ordinary error message pointing at the caller's line.
+M.fail = checks.fail
+M.is_misuse = checks.is_misuse
+M.guard = checks.guard
 
 -- ---------------------------------------------------------------------
 

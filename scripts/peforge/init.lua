@@ -16,9 +16,11 @@ if not has_core then
       io.stderr:write("peforge: recipe: ", level == "info" and "" or (level .. ": "), msg, "\n")
     end,
   }
+  package.loaded["peforge.core"] = core -- the one stand-in for every module
 end
 
 local batch = require "peforge.batch"
+local check = require "peforge.check"
 local netuse = require "peforge.netuse"
 local startcmd = require "peforge.startcmd"
 local smbconf = require "peforge.smbconf"
@@ -28,8 +30,27 @@ local M = {}
 --- The peforge version string ("0.1.0").
 M.version = core.version
 
---- The -D key=value definitions of the command line, as strings.
-M.defines = core.defines
+--- The -D key=value definitions of the command line, as strings.  The
+-- keys the recipe reads are remembered: a definition that reaches no
+-- recipe key and that the recipe never reads is an error (peforge.recipe).
+local defines_read = {}
+M.defines = setmetatable({}, {
+  __index = function(_, k)
+    defines_read[k] = true
+    return core.defines[k]
+  end,
+  __newindex = function(_, k, v) core.defines[k] = v end,
+  __pairs = function()
+    for k in pairs(core.defines) do defines_read[k] = true end
+    return next, core.defines, nil
+  end,
+  __len = function() return #core.defines end,
+})
+
+--- The set of -D keys the recipe has read through pe.defines.
+function M.defines_read()
+  return defines_read
+end
 
 --- Log a message (string.format arguments) on peforge's stderr.
 function M.log(fmt, ...)
@@ -77,9 +98,9 @@ function M.finalize(recipe)
   return recipe
 end
 
---- The message of error E (a batch.fail misuse, or anything else).
+--- The message of error E (a check.fail misuse, or anything else).
 local function message(e)
-  if batch.is_misuse(e) then
+  if check.is_misuse(e) then
     return tostring(e)
   end
   return tostring(e):gsub("^[^:]*%.lua:%d+: ", "")
@@ -100,7 +121,8 @@ local function finalize_start(recipe)
   end
   local ok, res = pcall(startcmd.build, start)
   if not ok then
-    error("recipe key 'start': " .. message(res), 0)
+    -- an error object with __tostring: peforge prints it as one line
+    check.fail("recipe key 'start': %s", message(res))
   end
   recipe.start = res
   return recipe
@@ -116,6 +138,25 @@ end
 -- table gets `error` (the message) instead, which the samba output
 -- reports as its one error line.  Also warns when the start script maps
 -- another share, or in another mode, than the one configured.
+-- The keys the samba output plugin reads (its descriptor declares them);
+-- the pe.smbconf options are consumed here and not passed on.
+local SAMBA_PLUGIN_KEYS = {
+  dir = true, copy_media = true, text = true, standalone = true, share = true,
+  path = true, mode = true, smbpasswd = true, error = true, recipe_dir = true,
+}
+
+-- Leave in SAMBA only the keys the plugin reads; with ERR, only `error`.
+local function samba_handover(samba, err)
+  for k in pairs(samba) do
+    if (err and k ~= "recipe_dir") or not SAMBA_PLUGIN_KEYS[k] then
+      samba[k] = nil
+    end
+  end
+  if err then
+    samba.error = err
+  end
+end
+
 local function finalize_samba(recipe)
   local outputs = recipe.outputs
   if type(outputs) ~= "table" then
@@ -131,9 +172,18 @@ local function finalize_samba(recipe)
   end
   for _, k in ipairs { "text", "standalone" } do
     if samba[k] ~= nil and type(samba[k]) ~= "string" then
-      samba.error = string.format("outputs.samba: '%s': expected a string (pe.smbconf{...}.%s), "
-        .. "got %s", k, k, type(samba[k]))
-      samba[k] = nil
+      samba_handover(samba, string.format("outputs.samba: '%s': expected a string "
+        .. "(pe.smbconf{...}.%s), got %s", k, k, type(samba[k])))
+      return recipe
+    end
+  end
+  for k in pairs(samba) do
+    if k ~= "error" and k ~= "recipe_dir" and not smbconf.option_names[k]
+        and not check.find(smbconf.OUTPUT_OPTIONS, k) then
+      local names = check.names(smbconf.OUTPUT_OPTIONS)
+      for n in pairs(smbconf.option_names) do names[#names + 1] = n end
+      local _, err = pcall(check.unknown, k, names, "outputs.samba")
+      samba_handover(samba, tostring(err))
       return recipe
     end
   end
@@ -144,7 +194,7 @@ local function finalize_samba(recipe)
     end
     local ok, res = pcall(smbconf.build, opts)
     if not ok then
-      samba.error = "outputs.samba: " .. message(res)
+      samba_handover(samba, "outputs.samba: " .. message(res))
       return recipe
     end
     samba.text = res.text
@@ -157,6 +207,7 @@ local function finalize_samba(recipe)
       M.warn("outputs.samba: %s", n)
     end
   end
+  samba_handover(samba)
   local start = recipe.start
   if type(start) == "table" and start.share and samba.share then
     if start.share:lower() ~= tostring(samba.share):lower() then

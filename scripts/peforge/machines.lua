@@ -36,6 +36,7 @@
 --    function(facts) returning the value (nil: not set).
 -- @module peforge.machines
 local U = require "peforge.unattend"
+local check = require "peforge.check"
 
 local M = {}
 local fail, guard = U.fail, U.guard
@@ -442,15 +443,33 @@ end
 -- --------------------------------------------------------------------------
 -- pe.machines.
 
-local KNOWN = { unattend = true, defaults = true, rules = true, inventory = true, dir = true }
+--- The options of pe.machines: `peforge help machines` prints them.
+M.OPTIONS = {
+  { name = "unattend", type = check.table, default_text = "{}",
+    help = "The base: pe.unattend options, or what pe.unattend returned (its input is used)." },
+  { name = "inventory", type = check.luatype("string|table", "CSV file or list of tables"),
+    help = "The machines: a CSV file (relative to the recipe) or a list of tables of facts "
+      .. "(mac, serial, uuid, name, and any other column)." },
+  { name = "defaults", type = check.table, default_text = "{}",
+    help = "pe.unattend options every machine gets unless a rule sets them." },
+  { name = "rules", type = check.table, default_text = "{}",
+    help = "A list of rules { FACT = pattern, when = function(facts), set = { options } }, "
+      .. "or { csv = FILE }." },
+  { name = "dir", type = check.string(), default = "unattend",
+    help = "The folder of the answer files on the medium and the share." },
+}
+
+--- The help text of `peforge help machines`.
+function M.help()
+  return check.render("pe.machines{...} options (docs/unattend.md):", M.OPTIONS)
+end
 
 --- pe.machines's work, unguarded.
 function M.build(opts)
   if type(opts) ~= "table" then fail("pe.machines: expected a table of options, got %s", type(opts)) end
   for k in pairs(opts) do
-    if not KNOWN[k] then
-      fail("pe.machines: unknown option '%s' (unattend, defaults, rules, inventory, dir)",
-        tostring(k))
+    if not check.find(M.OPTIONS, k) then
+      check.unknown(k, check.names(M.OPTIONS), "pe.machines")
     end
   end
   local dir = caller_dir()
@@ -705,96 +724,9 @@ local function lookup(self, id)
 end
 
 -- --------------------------------------------------------------------------
--- The start-script side.
+-- The start-script side (scripts/peforge/machines/identify.lua).
 
--- The subroutine :pf_ua_try (called with KIND PREFIX; the candidate in
--- %PF_UA_ID%, as getmac, ipconfig or wmic printed it): blanks removed, a "mac" must look like
--- 00-15-5D-85-6B-00, every candidate must be letters, digits, '.', '-',
--- '_' only (the names peforge writes); lower-cased, it is looked for as
--- DIR\PREFIX<id>-<firmware>.xml, then DIR\PREFIX<id>.xml.  It returns
--- with `exit /b` (Wine's cmd ends the calling FOR loop on `goto :eof`)
--- and uses no parenthesized IF blocks and no delayed expansion, which
--- Wine's cmd does not handle as Windows does.
-local function try_sub(L)
-  L[#L + 1] = "goto pf_ua_main"
-  L[#L + 1] = ":pf_ua_try"
-  L[#L + 1] = "if defined PF_UA_FILE exit /b 0"
-  L[#L + 1] = "if not defined PF_UA_ID exit /b 0"
-  L[#L + 1] = [[set "PF_UA_P=%~2"]]
-  L[#L + 1] = [[set "PF_UA_ID=%PF_UA_ID: =%"]]
-  L[#L + 1] = "if not defined PF_UA_ID exit /b 0"
-  L[#L + 1] = [[if "%1"=="mac" if not "%PF_UA_ID:~2,1%%PF_UA_ID:~5,1%%PF_UA_ID:~8,1%]]
-    .. [[%PF_UA_ID:~11,1%%PF_UA_ID:~14,1%"=="-----" exit /b 0]]
-  L[#L + 1] = [[if "%1"=="mac" if not "%PF_UA_ID:~17%"=="" exit /b 0]]
-  L[#L + 1] = [[set "PF_UA_T=%PF_UA_ID%"]]
-  L[#L + 1] = [[for %%c in (a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 ]]
-    .. [[8 9 . - _) do if defined PF_UA_T call set "PF_UA_T=%%PF_UA_T:%%c=%%"]]
-  L[#L + 1] = "if defined PF_UA_T exit /b 0"
-  L[#L + 1] = [[for %%c in (a b c d e f g h i j k l m n o p q r s t u v w x y z) do ]]
-    .. [[call set "PF_UA_ID=%%PF_UA_ID:%%c=%%c%%"]]
-  L[#L + 1] = [[if exist "%PF_UA_DIR%\%PF_UA_P%%PF_UA_ID%-%PF_FIRMWARE%.xml" ]]
-    .. [[set "PF_UA_FILE=%PF_UA_DIR%\%PF_UA_P%%PF_UA_ID%-%PF_FIRMWARE%.xml"]]
-  L[#L + 1] = [[if not defined PF_UA_FILE if exist "%PF_UA_DIR%\%PF_UA_P%%PF_UA_ID%.xml" ]]
-    .. [[set "PF_UA_FILE=%PF_UA_DIR%\%PF_UA_P%%PF_UA_ID%.xml"]]
-  L[#L + 1] = [[if defined PF_UA_FILE set "PF_UA_MATCH=%PF_UA_P%%PF_UA_ID%"]]
-  L[#L + 1] = "exit /b 0"
-  L[#L + 1] = ":pf_ua_main"
-end
-
---- The batch block (LF line ends) that finds this machine's answer file
--- at install time and sets %VAR% to its path: the MACs of getmac, then of
--- ipconfig /all, then the SMBIOS UUID and serial number from wmic (when
--- WinPE has WinPE-WMI), each tried as DIR\<id>-<firmware>.xml then
--- DIR\<id>.xml (uuid-<uuid>, sn-<serial>); else DIR\default-<firmware>.xml,
--- then DIR\default.xml.  Also sets %PF_FIRMWARE% (uefi or bios) and
--- %PF_UA_MATCH% (the name that matched; empty for the default).  The
--- block defines the labels pf_ua_try and pf_ua_main: put it once in a
--- script, in a batch file (it uses call :label).
--- Options: root ("I:", where the share is mapped) or root_var (a variable
--- holding it), var ("PF_UNATTEND"), dir (the machines' folder).
-local function identify(self, opts)
-  opts = opts or {}
-  if type(opts) ~= "table" then fail("identify: expected a table of options") end
-  for k in pairs(opts) do
-    if k ~= "root" and k ~= "root_var" and k ~= "var" and k ~= "dir" then
-      fail("identify: unknown option '%s' (root, root_var, var, dir)", tostring(k))
-    end
-  end
-  local line, ref = U.root_line(opts, "identify")
-  local var = opts.var or "PF_UNATTEND"
-  if type(var) ~= "string" or not var:match("^[%a_][%w_]*$") then
-    fail("identify: option 'var': expected a variable name")
-  end
-  local folder = opts.dir or (self and self.dir) or "unattend"
-  if type(folder) ~= "string" or not folder:match("^[%w_%-]+$") then
-    fail("identify: option 'dir': expected a folder name (letters, digits, - and _)")
-  end
-  local L = { "rem ---- peforge: identify this machine, choose its answer file ----" }
-  try_sub(L)
-  if line then L[#L + 1] = line end
-  L[#L + 1] = U.firmware_lines()
-  L[#L + 1] = 'set "PF_UA_DIR=' .. ref .. "\\" .. folder .. '"'
-  L[#L + 1] = 'set "PF_UA_FILE="'
-  L[#L + 1] = 'set "PF_UA_MATCH="'
-  L[#L + 1] = "rem MAC addresses: getmac, then ipconfig /all"
-  L[#L + 1] = [[for /f "tokens=1 delims=," %%a in ('getmac /fo csv /nh 2^>nul') do ]]
-    .. [[(set "PF_UA_ID=%%~a" & call :pf_ua_try mac "")]]
-  L[#L + 1] = [[if not defined PF_UA_FILE for /f "tokens=1,* delims=:" %%a in ]]
-    .. [[('ipconfig /all 2^>nul ^| find "-"') do (set "PF_UA_ID=%%b" & call :pf_ua_try mac "")]]
-  L[#L + 1] = "rem SMBIOS UUID and serial number (wmic, when WinPE has WinPE-WMI)"
-  for _, w in ipairs { { "csproduct get uuid", "uuid-" }, { "bios get serialnumber", "sn-" } } do
-    L[#L + 1] = 'set "PF_UA_ID="'
-    L[#L + 1] = [[if not defined PF_UA_FILE for /f "tokens=2 delims==" %%a in ('wmic ]]
-      .. w[1] .. [[ /value 2^>nul') do for /f "delims=" %%b in ("%%a") do set "PF_UA_ID=%%b"]]
-    L[#L + 1] = 'call :pf_ua_try id "' .. w[2] .. '"'
-  end
-  L[#L + 1] = [[if not defined PF_UA_FILE if exist "%PF_UA_DIR%\default-%PF_FIRMWARE%.xml" ]]
-    .. [[set "PF_UA_FILE=%PF_UA_DIR%\default-%PF_FIRMWARE%.xml"]]
-  L[#L + 1] = [[if not defined PF_UA_FILE set "PF_UA_FILE=%PF_UA_DIR%\default.xml"]]
-  L[#L + 1] = 'set "' .. var .. '=%PF_UA_FILE%"'
-  L[#L + 1] = "echo peforge: answer file %" .. var .. "% (firmware %PF_FIRMWARE%)"
-  return table.concat(L, "\n") .. "\n"
-end
+local identify = require("peforge.machines.identify").identify
 
 local Machines = {}
 Machines.__index = Machines

@@ -28,6 +28,7 @@
 -- off (it says so with a `setlocal` of its own).
 -- @module peforge.netuse
 local batch = require "peforge.batch"
+local check = require "peforge.check"
 
 local M = {}
 
@@ -104,40 +105,51 @@ M.errors = {
     } },
 }
 
-local DEFAULTS = {
-  server = "gateway", share = "REMINST", drive = "I:", guest = true,
-  tries = 5, delay = 5, log = "X:\\peforge.log", on_fail = "pe_fail",
-  insecure_guest = false,
+local T = check
+
+--- The options of pe.netuse (also `netuse` of pe.startcmd): `peforge help
+-- netuse` prints them.
+M.OPTIONS = {
+  { name = "server", type = T.string { numbers = true }, default = "gateway",
+    help = "The deployment server: \"gateway\" (this network's default gateway, read "
+      .. "from ipconfig at run time), \"dhcp\" (the DHCP server), a host name or an IPv4 "
+      .. "address." },
+  { name = "share", type = T.string { numbers = true }, default = "REMINST",
+    help = "The share name (1 to 80 characters, none of \\ / : * ? \" < > | [ ] %)." },
+  { name = "drive", type = T.string(), default = "I:",
+    help = "The drive letter to map the share to (not X:, WinPE's RAM drive)." },
+  { name = "guest", type = T.boolean, default = true,
+    help = "Guest mode: map with made-up credentials (user and password \"guest\"); "
+      .. "false: authenticated mode, which needs user and password." },
+  { name = "user", type = T.string { numbers = true }, default_text = "\"guest\" in guest mode",
+    help = "The Samba user name (authenticated mode)." },
+  { name = "password", type = T.string { numbers = true },
+    default_text = "\"guest\" in guest mode",
+    help = "The Samba password (authenticated mode); not empty, not *, not starting with /." },
+  { name = "domain", type = T.string { numbers = true },
+    help = "The user's domain (authenticated mode only)." },
+  { name = "tries", type = T.integer(1, 1000), default = 5,
+    help = "How many times to try the mapping." },
+  { name = "delay", type = T.integer(0, 3600), default = 5,
+    help = "Seconds between two tries." },
+  { name = "log", type = T.string(), default = "X:\\peforge.log",
+    help = "The log file the block appends to (a Windows path without double quotes)." },
+  { name = "on_fail", type = T.string(), default = "pe_fail",
+    help = "The batch label to go to when every try failed." },
+  { name = "insecure_guest", type = T.boolean, default = false,
+    help = "Allow insecure guest logons on the client (guest mode only); for servers "
+      .. "that refuse made-up credentials." },
 }
 
-local KNOWN = {
-  server = "string", share = "string", drive = "string", guest = "boolean",
-  user = "string", password = "string", domain = "string", tries = "number",
-  delay = "number", log = "string", on_fail = "string", insecure_guest = "boolean",
-}
+--- The help text of `peforge help netuse`.
+function M.help()
+  return check.render("pe.netuse{...} options (also pe.startcmd's netuse = {...}):",
+    M.OPTIONS)
+end
 
 local function options(opts, where)
   where = where or "pe.netuse"
-  if type(opts) ~= "table" then
-    batch.fail("%s: expected a table of options, got %s", where, type(opts))
-  end
-  local o = {}
-  for k, v in pairs(opts) do
-    local want = KNOWN[k]
-    if not want then
-      batch.fail("%s: unknown option '%s' (known: %s)", where, tostring(k),
-        "server, share, drive, guest, user, password, domain, tries, delay, log, "
-        .. "on_fail, insecure_guest")
-    end
-    if type(v) ~= want and not (want == "string" and type(v) == "number"
-        and k ~= "drive") then
-      batch.fail("%s: option '%s': expected %s, got %s", where, k, want, type(v))
-    end
-    o[k] = type(v) == "number" and want == "string" and tostring(v) or v
-  end
-  for k, v in pairs(DEFAULTS) do
-    if o[k] == nil then o[k] = v end
-  end
+  local o = check.options(opts, M.OPTIONS, where)
   local function bad(k, why)
     batch.fail("%s: option '%s': %s", where, k, why)
   end

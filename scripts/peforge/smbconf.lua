@@ -15,20 +15,83 @@
 -- speak SMB1.  `testparm -s` accepts every configuration this writes.
 -- @module peforge.smbconf
 local batch = require "peforge.batch"
+local check = require "peforge.check"
 
 local M = {}
 
-local KNOWN = {
-  share = "string", path = "string", comment = "string", browsable = "boolean",
-  guest = "boolean", user = "string|table", writable = "boolean",
-  hosts_allow = "string|table", min_protocol = "string|boolean", workgroup = "string",
-  netbios_name = "string", options = "table", global = "table",
+local T = check
+
+--- A string, or a boolean by the boolean rule.
+local function string_or_boolean(name)
+  return T.type(name, function(v, what)
+    local b = T.to_boolean(v)
+    if b ~= nil then return b end
+    if type(v) ~= "string" then T.wrong_type(what, name, v) end
+    return v
+  end)
+end
+
+--- The options of pe.smbconf (also taken by the samba output, which
+-- renders them after -D): `peforge help smbconf` prints them.
+M.OPTIONS = {
+  { name = "path", type = T.string(), default_text = "required",
+    help = "The folder on the server that the share serves (absolute)." },
+  { name = "share", type = T.string(), default = "REMINST",
+    help = "The share name (1 to 80 characters, not global, homes or printers)." },
+  { name = "comment", type = T.string(), default = "peforge WinPE deployment share",
+    help = "The share's comment." },
+  { name = "browsable", type = T.boolean, default = true,
+    help = "Whether the share is listed (browseable)." },
+  { name = "guest", type = T.boolean, default_text = "true unless user is given",
+    help = "Guest mode (map to guest = Bad User, guest ok = yes); false: authenticated "
+      .. "mode, which needs user." },
+  { name = "user", type = T.luatype("string|table", "string or list of strings"),
+    help = "The Samba user(s) or @group(s) allowed on the share (authenticated mode); "
+      .. "a list or a blank/comma separated string." },
+  { name = "writable", type = T.boolean, default = false,
+    help = "Make the share writable (read-only otherwise)." },
+  { name = "hosts_allow", type = T.luatype("string|table", "string or list of strings"),
+    help = "Limit the share to these hosts or networks (\"192.168.10.0/24\")." },
+  { name = "min_protocol", type = string_or_boolean("string or false"), default = "SMB2",
+    help = "server min protocol in [global] (SMB2, SMB3, SMB2_10...), or false: not set." },
+  { name = "workgroup", type = T.string(), default = "WORKGROUP",
+    help = "The workgroup of the standalone smb.conf." },
+  { name = "netbios_name", type = T.string(),
+    help = "The NetBIOS name of the standalone smb.conf." },
+  { name = "options", type = T.table,
+    help = "More parameters of the share section: { [\"parameter name\"] = value }." },
+  { name = "global", type = T.table,
+    help = "More parameters of the [global] section." },
 }
+
+--- The keys of `outputs.samba` besides the pe.smbconf options: the samba
+-- plugin's own, and what pe.smbconf{...} gives when a recipe renders it
+-- itself (text, standalone, ...).
+M.OUTPUT_OPTIONS = {
+  { name = "dir", type = T.string(), default = "samba",
+    help = "The folder the samba output writes, in the output folder." },
+  { name = "copy_media", type = T.boolean, default = false,
+    help = "Also copy the whole media tree into share/." },
+  { name = "text", type = T.string(),
+    help = "The smb.conf fragment (pe.smbconf{...}.text) instead of the options." },
+  { name = "standalone", type = T.string(),
+    help = "A whole smb.conf (pe.smbconf{...}.standalone), with text." },
+  { name = "mode", type = T.enum { "guest", "user" },
+    help = "With text: the share's mode, for the README." },
+  { name = "smbpasswd", type = T.string(),
+    help = "With text: the command that creates the user, for the README." },
+}
+
+--- The help text of `peforge help smbconf`.
+function M.help()
+  return check.render("pe.smbconf{...} options (also the samba output's outputs.samba = {...}):",
+    M.OPTIONS) .. "\n" .. check.render("More keys of outputs.samba:", M.OUTPUT_OPTIONS)
+end
 
 --- The option names pe.smbconf takes (the samba output passes the others
 -- to its plugin).
 M.option_names = {}
-for k in pairs(KNOWN) do M.option_names[k] = true end
+for _, d in ipairs(M.OPTIONS) do M.option_names[d.name] = true end
 
 local RESERVED = { global = true, homes = true, printers = true, ipc = true, ["ipc$"] = true }
 
@@ -44,7 +107,7 @@ end
 
 --- Check the options; returns a checked copy with defaults filled in.
 local function options(opts)
-  local o = batch.options(opts, KNOWN, "pe.smbconf")
+  local o = check.options(opts, M.OPTIONS, "pe.smbconf")
   local function bad(k, why)
     batch.fail("pe.smbconf: option '%s': %s", k, why)
   end

@@ -27,24 +27,72 @@
 -- @module peforge.startcmd
 local batch = require "peforge.batch"
 local netuse = require "peforge.netuse"
+local check = require "peforge.check"
 
 local M = {}
 
-local KNOWN = {
-  netuse = "table", run = "string|table|boolean", wpeinit = "boolean",
-  wait = "string|boolean", wait_tries = "number", wait_delay = "number",
-  drivers = "table", log = "string", after = "string", setup = "string",
-  unattend = "string|boolean", machines = "table",
+local T = check
+
+--- A string, or a boolean by the boolean rule ("false" from -D is false).
+local function string_or_boolean(name)
+  return T.type(name, function(v, what)
+    local b = T.to_boolean(v)
+    if b ~= nil then return b end
+    if type(v) ~= "string" then T.wrong_type(what, name, v) end
+    return v
+  end)
+end
+
+--- The options of pe.startcmd (and of a recipe's `start = { ... }`):
+-- `peforge help startcmd` prints them.
+M.OPTIONS = {
+  { name = "netuse", type = T.table,
+    help = "Options of pe.netuse (peforge help netuse): map the deployment share. "
+      .. "No mapping when absent." },
+  { name = "run", type = T.luatype("string|table|boolean", "string, table or false"),
+    default_text = "with netuse: DRIVE:\\setup.exe /unattend:DRIVE:\\autounattend.xml",
+    help = "The command run at the end: a command line, a list of arguments, "
+      .. "{ raw = \"batch lines\" } or false (none)." },
+  { name = "wpeinit", type = T.boolean, default = true,
+    help = "Run wpeinit (starts the network)." },
+  { name = "wait", type = string_or_boolean("\"ipv4\", \"server\" or false"),
+    default = "ipv4",
+    help = "Wait for an IPv4 address (\"ipv4\"), for the server to answer ping "
+      .. "(\"server\", needs netuse), or not (false)." },
+  { name = "wait_tries", type = T.integer(1, 10000), default = 30,
+    help = "How many times to look before giving up." },
+  { name = "wait_delay", type = T.integer(0, 3600), default = 2,
+    help = "Seconds between two looks." },
+  { name = "drivers", type = T.table, default_text = "{}",
+    help = "A list of Windows paths to .inf files to drvload before wpeinit." },
+  { name = "log", type = T.string(), default = "X:\\peforge.log",
+    help = "The log file (a Windows path without double quotes)." },
+  { name = "after", type = T.enum { "prompt", "reboot", "shutdown", "exit" },
+    default = "prompt",
+    help = "What to do when the command returns 0." },
+  { name = "setup", type = T.string(), default = "setup.exe",
+    help = "Setup's path relative to the share's root." },
+  { name = "unattend", type = string_or_boolean("string or false"),
+    default = "autounattend.xml",
+    help = "The answer file's path relative to the share's root, or false (none)." },
+  { name = "machines", type = T.table,
+    help = "The recipe's pe.machines{...}: the script picks this machine's answer file. "
+      .. "A recipe's start table gets its machines by itself." },
 }
+
+--- The help text of `peforge help startcmd`.
+function M.help()
+  return check.render("pe.startcmd{...} options (also the recipe's start = {...}):",
+    M.OPTIONS)
+end
 
 --- Check the options; returns a copy with the defaults filled in.
 local function options(opts)
-  local o = batch.options(opts, KNOWN, "pe.startcmd")
+  local o = check.options(opts, M.OPTIONS, "pe.startcmd")
   local function bad(k, why)
     batch.fail("pe.startcmd: option '%s': %s", k, why)
   end
-  if o.wpeinit == nil then o.wpeinit = true end
-  if o.wait == nil or o.wait == true then o.wait = "ipv4" end
+  if o.wait == true then o.wait = "ipv4" end
   if o.wait ~= false and o.wait ~= "ipv4" and o.wait ~= "server" and o.wait ~= "none" then
     bad("wait", "expected \"ipv4\", \"server\" or false, got '" .. tostring(o.wait) .. "'")
   end
@@ -52,22 +100,9 @@ local function options(opts)
   if o.wait == "server" and not o.netuse then
     bad("wait", "\"server\" needs netuse (the server to wait for)")
   end
-  o.wait_tries = o.wait_tries or 30
-  o.wait_delay = o.wait_delay or 2
-  if math.type(o.wait_tries) ~= "integer" or o.wait_tries < 1 or o.wait_tries > 10000 then
-    bad("wait_tries", "expected a whole number from 1 to 10000")
-  end
-  if math.type(o.wait_delay) ~= "integer" or o.wait_delay < 0 or o.wait_delay > 3600 then
-    bad("wait_delay", "expected whole seconds from 0 to 3600")
-  end
-  o.log = o.log or "X:\\peforge.log"
   batch.check(o.log, "pe.startcmd: option 'log'")
   if o.log == "" or o.log:find('"', 1, true) then
     bad("log", "expected a Windows path without double quotes")
-  end
-  o.after = o.after or "prompt"
-  if o.after ~= "prompt" and o.after ~= "reboot" and o.after ~= "shutdown" and o.after ~= "exit" then
-    bad("after", "expected \"prompt\", \"reboot\", \"shutdown\" or \"exit\", got '" .. o.after .. "'")
   end
   o.drivers = o.drivers or {}
   for i, d in ipairs(o.drivers) do
@@ -81,8 +116,7 @@ local function options(opts)
       bad("drivers", "expected a list of .inf paths, got the key '" .. tostring(k) .. "'")
     end
   end
-  o.setup = o.setup or "setup.exe"
-  if o.unattend == nil or o.unattend == true then o.unattend = "autounattend.xml" end
+  if o.unattend == true then o.unattend = "autounattend.xml" end
   for _, k in ipairs { "setup", "unattend" } do
     local v = o[k]
     if v then

@@ -158,8 +158,12 @@ end)
 
 H.test("misuse: unknown options, wrong types and bad values are named", function()
   H.raises(function() pe.startcmd { colour = 1 } end, "pe.startcmd: unknown option 'colour'")
-  H.raises(function() pe.startcmd { wpeinit = "yes" } end,
-    "pe.startcmd: option 'wpeinit': expected boolean, got string")
+  -- one boolean rule (peforge.check): the words of -D are booleans too
+  H.hasnt(pe.startcmd { wpeinit = "no" }.text, "wpeinit", "wpeinit = \"no\"")
+  H.raises(function() pe.startcmd { wpeinit = {} } end,
+    "pe.startcmd: option 'wpeinit': expected boolean, got table")
+  H.raises(function() pe.startcmd { wpeinit = "maybe" } end,
+    "pe.startcmd: option 'wpeinit': expected a boolean, got 'maybe'")
   H.raises(function() pe.startcmd(5) end, "expected a table of options, got number")
   H.raises(function() pe.startcmd { wait = "later" } end, "option 'wait'")
   H.raises(function() pe.startcmd { wait = "server" } end, "needs netuse")
