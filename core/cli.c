@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "mkwinpeimg.h"
+#include "serve.h"
 #include "log.h"
 #include "peforge/plugin.h"
 
@@ -20,6 +21,7 @@ static const char usage_main[] =
 	"  unattend RECIPE.lua [--machine ID] [-o FILE]     the answer file a machine would get\n"
 	"  unattend --check FILE                            lint and validate an answer file\n"
 	"  mkwinpeimg [mkwinpeimg options] IMAGE            drop-in for wimlib's mkwinpeimg\n"
+	"  serve OUTDIR [--interface IF] [--check|--print]  run dnsmasq, nginx and smbd for a build's trees\n"
 	"  plugins [--json]                                 list the loaded plugins\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
@@ -111,7 +113,7 @@ static const char usage_help[] =
 	"Usage: peforge help [COMMAND]\n"
 	"\n"
 	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
-	"mkwinpeimg, plugins, demo, help).\n";
+	"mkwinpeimg, serve, plugins, demo, help).\n";
 
 const char *pf_cli_help(enum pf_cmd cmd)
 {
@@ -122,6 +124,7 @@ const char *pf_cli_help(enum pf_cmd cmd)
 	case PF_CMD_INSPECT: return usage_inspect;
 	case PF_CMD_MKWINPEIMG: return pf_mkwinpeimg_usage;
 	case PF_CMD_UNATTEND: return usage_unattend;
+	case PF_CMD_SERVE: return pf_serve_usage;
 	case PF_CMD_HELP: return usage_help;
 	default: return usage_main;
 	}
@@ -143,6 +146,8 @@ enum pf_cmd pf_cli_command(const char *name)
 		return PF_CMD_MKWINPEIMG;
 	if (!strcmp(name, "unattend"))
 		return PF_CMD_UNATTEND;
+	if (!strcmp(name, "serve"))
+		return PF_CMD_SERVE;
 	return PF_CMD_NONE;
 }
 
@@ -264,8 +269,8 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				return usage_error("unknown command", a);
 			if (cli->cmd == PF_CMD_HELP)
 				cli->help_for = PF_CMD_NONE;
-			if (cli->cmd == PF_CMD_MKWINPEIMG) {
-				/* the rest is mkwinpeimg's own command line */
+			if (cli->cmd == PF_CMD_MKWINPEIMG || cli->cmd == PF_CMD_SERVE) {
+				/* the rest is the command's own command line */
 				cli->rest = i;
 				return 0;
 			}
