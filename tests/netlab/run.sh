@@ -277,7 +277,7 @@ if serve "$W/uefi" &&
 		grep -aq "BOOTLAB-FILE $f size=$size" "$W/uefi.serial" || why="${why:+$why; }wimboot did not get $f ($size bytes)"
 	done
 	[ -z "$why" ]
-	result uefi $? "${why:-$(grep -a 'BOOTLAB-STANDIN' "$W/uefi.serial" | head -n1 | tr -d '\r'); got $(grep -ac '^BOOTLAB-FILE ' "$W/uefi.serial") files: $(grep -a '^BOOTLAB-FILE ' "$W/uefi.serial" | sed 's/BOOTLAB-FILE //; s/ size=.*//' | tr -d '\r' | tr '\n' ' ')}"
+	result uefi $? "${why:-dnsmasq sent ipxe.efi (tags efi64) and then $URL/boot.ipxe (tags ipxe, efi64); nginx served boot.ipxe and the 6 files it names; $(grep -a 'BOOTLAB-STANDIN' "$W/uefi.serial" | head -n1 | tr -d '\r'); got $(grep -ac '^BOOTLAB-FILE ' "$W/uefi.serial") files: $(grep -a '^BOOTLAB-FILE ' "$W/uefi.serial" | sed 's/BOOTLAB-FILE //; s/ size=.*//' | tr -d '\r' | tr '\n' ' ')}"
 else
 	result uefi 1 "$why"
 fi
