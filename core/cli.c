@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "help.h"
 #include "mkwinpeimg.h"
+#include "serve.h"
 #include "log.h"
 #include "peforge/plugin.h"
 
@@ -21,6 +22,7 @@ static const char usage_main[] =
 	"  unattend RECIPE.lua [--machine ID] [-o FILE]     the answer file a machine would get\n"
 	"  unattend --check FILE                            lint and validate an answer file\n"
 	"  mkwinpeimg [mkwinpeimg options] IMAGE            drop-in for wimlib's mkwinpeimg\n"
+	"  serve OUTDIR [--interface IF] [--check|--print]  run dnsmasq, nginx and smbd for a build's trees\n"
 	"  plugins [--json] [-v]                            list the loaded plugins (-v: with options)\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
@@ -117,7 +119,7 @@ static const char usage_help[] =
 	"       peforge help plugin NAME\n"
 	"\n"
 	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
-	"mkwinpeimg, plugins, demo, help).\n"
+	"mkwinpeimg, serve, plugins, demo, help).\n"
 	"\n"
 	"A TOPIC prints every key or option with its type, default and meaning,\n"
 	"from the declarations peforge checks them with:\n"
@@ -139,6 +141,7 @@ const char *pf_cli_help(enum pf_cmd cmd)
 	case PF_CMD_INSPECT: return usage_inspect;
 	case PF_CMD_MKWINPEIMG: return pf_mkwinpeimg_usage;
 	case PF_CMD_UNATTEND: return usage_unattend;
+	case PF_CMD_SERVE: return pf_serve_usage;
 	case PF_CMD_HELP: return usage_help;
 	default: return usage_main;
 	}
@@ -160,6 +163,8 @@ enum pf_cmd pf_cli_command(const char *name)
 		return PF_CMD_MKWINPEIMG;
 	if (!strcmp(name, "unattend"))
 		return PF_CMD_UNATTEND;
+	if (!strcmp(name, "serve"))
+		return PF_CMD_SERVE;
 	return PF_CMD_NONE;
 }
 
@@ -281,8 +286,8 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				return usage_error("unknown command", a);
 			if (cli->cmd == PF_CMD_HELP)
 				cli->help_for = PF_CMD_NONE;
-			if (cli->cmd == PF_CMD_MKWINPEIMG) {
-				/* the rest is mkwinpeimg's own command line */
+			if (cli->cmd == PF_CMD_MKWINPEIMG || cli->cmd == PF_CMD_SERVE) {
+				/* the rest is the command's own command line */
 				cli->rest = i;
 				return 0;
 			}

@@ -14,6 +14,7 @@ enum pf_cmd {
 	PF_CMD_INSPECT,    /* inspect SOURCE [--json] [-t TYPE] */
 	PF_CMD_MKWINPEIMG, /* mkwinpeimg [mkwinpeimg options] IMAGE */
 	PF_CMD_UNATTEND,   /* unattend RECIPE [--machine ID] [-o FILE] | --check FILE */
+	PF_CMD_SERVE,      /* serve OUTDIR [serve options] */
 };
 
 struct pf_cli {
@@ -33,8 +34,8 @@ struct pf_cli {
 	const char *outdir;    /* -o */
 	const char **defines;  /* -D values "key=value", pointers into argv */
 	size_t ndefines;
-	int rest;              /* mkwinpeimg: index of "mkwinpeimg" in argv; its
-				  own options follow */
+	int rest;              /* mkwinpeimg, serve: index of the command in
+				  argv; its own options follow */
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "job.h"
 #include "pipeline.h"
+#include "serve.h"
 #include "util.h"
 
 /* `peforge plugins [--json]`: what was loaded, from where; VERBOSE: with
@@ -161,6 +162,13 @@ int main(int argc, char **argv)
 		       wimlib_get_version() & 0x3ff, xmlParserVersion);
 		pf_cli_free(&cli);
 		return 0;
+	case PF_CMD_SERVE:
+		/* no plugins, no wimlib: it runs servers */
+		ret = pf_serve_main(argc - cli.rest, argv + cli.rest);
+		if (ret && ret != -PF_EUSAGE && pf_log_error_count() == 0)
+			pf_err("%s", pf_strerror(ret));
+		pf_cli_free(&cli);
+		return ret == -PF_EUSAGE ? 2 : ret ? 1 : 0;
 	default:
 		break;
 	}
