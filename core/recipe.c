@@ -1,8 +1,6 @@
 /* core/recipe.c - the recipe table turned into a plan of C structs. */
 #include "config.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +218,20 @@ out:
 	return out;
 }
 
+/* Stable order: insertion sort of V[N] by destination (tables are small). */
+static void sort_files(struct pf_plan_file *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct pf_plan_file t = v[i];
+
+		for (j = i; j > 0 && strcmp(v[j - 1].dest, t.dest) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 /*
  * Read a `files` or `media` table: DEST = "text" | { path = "host file" } |
  * { text = "..." }.  Entries are sorted by destination.
@@ -229,7 +241,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 			   struct pf_plan_file **out, size_t *count)
 {
 	struct pf_plan_file *v = NULL;
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 	int ret = -PF_ERECIPE;
 
 	lua_pushnil(L);
@@ -306,14 +318,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 		v = grown;
 		v[n++] = f;
 	}
-	/* Stable order: insertion sort by destination (tables are small). */
-	for (i = 1; i < n; i++) {
-		struct pf_plan_file t = v[i];
-
-		for (j = i; j > 0 && strcmp(v[j - 1].dest, t.dest) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
+	sort_files(v, n);
 	*out = v;
 	*count = n;
 	return 0;
@@ -338,20 +343,12 @@ struct walk {
 /* Longest key path shown in a message; a longer one ends with "...". */
 #define SHOWN_PATH 120
 
-/*
- * Log the error FMT about the key PREFIX (NULL: the table itself) of
- * outputs.NAME, as "RECIPE: recipe key 'outputs.NAME.PREFIX': what".
- */
-static void PF_PRINTF(3, 4) walk_err(const struct walk *w, const char *prefix,
-				      const char *fmt, ...)
+/* Log WHAT about the key PREFIX (NULL: the table itself) of outputs.NAME,
+ * as "RECIPE: recipe key 'outputs.NAME.PREFIX': WHAT". */
+static void walk_err(const struct walk *w, const char *prefix, const char *what)
 {
 	size_t n = prefix ? strlen(prefix) : 0;
-	char what[200];
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	pf_err("%s: recipe key 'outputs.%s%s%.*s%s': %s", w->recipe, w->name,
 	       prefix ? "." : "", n > SHOWN_PATH ? SHOWN_PATH : (int)n,
 	       prefix ? prefix : "", n > SHOWN_PATH ? "..." : "", what);
@@ -373,8 +370,8 @@ static int flatten(lua_State *L, int idx, const char *prefix, int depth, struct 
 	int top = lua_gettop(L), ret = 0;
 
 	if (depth > PF_RECIPE_MAX_DEPTH || !lua_checkstack(L, 8)) {
-		walk_err(w, prefix, "table nested too deep (limit %d keys in a path)",
-			 PF_RECIPE_MAX_DEPTH);
+		walk_err(w, prefix, "table nested too deep (limit "
+			 PF_STR(PF_RECIPE_MAX_DEPTH) " keys in a path)");
 		return -PF_ERECIPE;
 	}
 	lua_pushvalue(L, idx);
@@ -393,8 +390,8 @@ static int flatten(lua_State *L, int idx, const char *prefix, int depth, struct 
 		int kt = lua_type(L, top + 1);
 
 		if (kt != LUA_TSTRING && kt != LUA_TNUMBER) {
-			walk_err(w, prefix, "a key is a %s (keys must be strings or numbers)",
-				 luaL_typename(L, top + 1));
+			walk_err(w, prefix, lua_pushfstring(L, "a key is a %s (keys must "
+				 "be strings or numbers)", luaL_typename(L, top + 1)));
 			ret = -PF_ERECIPE;
 			break;
 		}
@@ -559,7 +556,7 @@ static int read_machines(lua_State *L, int idx, const char *recipe, const char *
 			 struct pf_plan *p)
 {
 	struct pf_plan_file *more = NULL, *grown;
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 	int ret;
 
 	rawfield(L, idx, "files");
@@ -588,13 +585,7 @@ static int read_machines(lua_State *L, int idx, const char *recipe, const char *
 	memcpy(p->media + p->nmedia, more, n * sizeof(*more));
 	p->nmedia += n;
 	free(more);
-	for (i = 1; i < p->nmedia; i++) {
-		struct pf_plan_file t = p->media[i];
-
-		for (j = i; j > 0 && strcmp(p->media[j - 1].dest, t.dest) > 0; j--)
-			p->media[j] = p->media[j - 1];
-		p->media[j] = t;
-	}
+	sort_files(p->media, p->nmedia);
 	p->nmachine_files = n;
 	return 0;
 }
@@ -771,42 +762,37 @@ struct pf_plan *pf_plan_new(const char *recipe, const char *recipe_dir)
 	return p;
 }
 
-/* What pf_plan_from_lua hands to its protected call. */
-struct plan_call {
-	struct pf_plan *p;
-	int ret;
-};
-
-/* lua_pcall'd: (plan_call light userdata, recipe table). */
+/* lua_pcall'd by pf_plan_from_lua: (plan, table) -> pf_plan_read's code. */
 static int plan_call(lua_State *L)
 {
-	struct plan_call *c = lua_touserdata(L, 1);
-
-	c->ret = pf_plan_read(L, 2, c->p);
-	return 0;
+	lua_pushinteger(L, pf_plan_read(L, 2, lua_touserdata(L, 1)));
+	return 1;
 }
 
 int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		     const char *recipe_dir, struct pf_plan **out)
 {
-	struct plan_call c = { pf_plan_new(recipe, recipe_dir), -PF_ENOMEM };
+	struct pf_plan *p = pf_plan_new(recipe, recipe_dir);
+	int ret = -PF_ENOMEM;
 
 	idx = lua_absindex(L, idx);
-	if (c.p && lua_checkstack(L, 3)) {
+	if (p && lua_checkstack(L, 3)) {
 		lua_pushcfunction(L, plan_call);
-		lua_pushlightuserdata(L, &c);
+		lua_pushlightuserdata(L, p);
 		lua_pushvalue(L, idx);
-		if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+		if (lua_pcall(L, 2, 1, 0) == LUA_OK) {
+			ret = (int)lua_tointeger(L, -1);
+		} else {
 			pf_err("%s: %s", recipe, lua_type(L, -1) == LUA_TSTRING ?
 			       lua_tostring(L, -1) : "Lua error");
-			lua_pop(L, 1);
-			c.ret = -PF_ESCRIPT;
+			ret = -PF_ESCRIPT;
 		}
+		lua_pop(L, 1);
 	}
-	if (c.ret) {
-		pf_plan_free(c.p);
-		return c.ret;
+	if (ret) {
+		pf_plan_free(p);
+		return ret;
 	}
-	*out = c.p;
+	*out = p;
 	return 0;
 }

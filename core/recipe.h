@@ -54,6 +54,8 @@ struct pf_plan {
  * error; nothing real comes close.
  */
 #define PF_RECIPE_MAX_DEPTH 32
+#define PF_STR_(x) #x
+#define PF_STR(x) PF_STR_(x)   /* a macro's value as a string literal */
 
 /*
  * Read the recipe table at stack index IDX of L into a new plan.  Each key
