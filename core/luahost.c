@@ -496,7 +496,10 @@ static int apply_defines(struct pf_lua *h, const char *file, int t)
 		lua_rawgeti(L, top + 1, i);            /* order defs k */
 		lua_pushvalue(L, -1);
 		lua_rawget(L, top + 2);                /* order defs k v */
-		ret = apply_define(h, t, file, lua_tostring(L, -2), lua_tostring(L, -1));
+		/* the recipe may have changed pe.defines: apply text only */
+		if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1))
+			ret = apply_define(h, t, file, lua_tostring(L, -2),
+					   lua_tostring(L, -1));
 		lua_pop(L, 2);
 	}
 	h->where[0] = '\0';

@@ -349,6 +349,34 @@ START_TEST(test_lua_entry_one_line)
 }
 END_TEST
 
+/* A recipe that changes pe.defines (a table or nil for a value, a
+ * raising __index) does not crash the -D step: only text is applied. */
+START_TEST(test_lua_defines_changed_by_recipe)
+{
+	lua_State *L = pf_lua_state(lua);
+	char *err;
+
+	pf_lua_define(lua, "outputs.wim", "x.wim");
+	pf_lua_define(lua, "keep_setup", "yes");
+	pf_lua_define(lua, "image", "pe");
+	ck_assert_int_eq(run("dc.lua",
+			     "local pe = require 'peforge'\n"
+			     "pe.defines['outputs.wim'] = {}\n"
+			     "pe.defines.keep_setup = nil\n"
+			     "setmetatable(pe.defines, { __index = function() error('x') end })\n"
+			     "return { source = 'm', outputs = { wim = 'b.wim' } }\n", &err), 0);
+	ck_assert_str_eq(err, "");
+	lua_getfield(L, -1, "outputs");
+	lua_getfield(L, -1, "wim");
+	ck_assert_str_eq(lua_tostring(L, -1), "b.wim");
+	lua_getfield(L, -3, "keep_setup");
+	ck_assert(lua_isnil(L, -1));
+	lua_getfield(L, -4, "image");
+	ck_assert_str_eq(lua_tostring(L, -1), "pe");
+	free(err);
+}
+END_TEST
+
 /* The whole entry gives the plan and leaves the stack as it was. */
 START_TEST(test_lua_load_plan)
 {
@@ -489,6 +517,7 @@ static Suite *suite_luahost(void)
 	tcase_add_loop_test(tc, test_lua_entry_one_line, 0,
 			    (int)(sizeof(entry_cases) / sizeof(entry_cases[0])));
 	tcase_add_test(tc, test_lua_load_plan);
+	tcase_add_test(tc, test_lua_defines_changed_by_recipe);
 	tcase_add_test(tc, test_lua_text_only_chunks);
 	tcase_add_test(tc, test_lua_binary_chunk_not_run);
 	suite_add_tcase(s, tc);
