@@ -493,13 +493,16 @@ static int apply_defines(struct pf_lua *h, const char *file, int t)
 	lua_getfield(L, LUA_REGISTRYINDEX, DEFINES_KEY); /* order defs */
 	n = (lua_Integer)lua_rawlen(L, top + 1);
 	for (i = 1; i <= n && !ret; i++) {
+		const char *key, *value;
+
 		lua_rawgeti(L, top + 1, i);            /* order defs k */
 		lua_pushvalue(L, -1);
 		lua_rawget(L, top + 2);                /* order defs k v */
 		/* the recipe may have changed pe.defines: apply text only */
-		if (lua_type(L, -2) == LUA_TSTRING && lua_isstring(L, -1))
-			ret = apply_define(h, t, file, lua_tostring(L, -2),
-					   lua_tostring(L, -1));
+		key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		value = lua_tostring(L, -1);
+		if (key && value)
+			ret = apply_define(h, t, file, key, value);
 		lua_pop(L, 2);
 	}
 	h->where[0] = '\0';

@@ -147,5 +147,10 @@ return function(seed)
     rawset(recipe, key(pool), value(1, pool))
   end
   if R(6) == 1 then meta(recipe, pool) end
+  if R(8) == 1 then -- the -D definitions, as the recipe sees them
+    local defines = require("peforge").defines
+    for k in pairs(defines) do rawset(defines, k, value(1, pool)) end
+    if R(2) == 1 then meta(defines, pool) end
+  end
   return recipe
 end
