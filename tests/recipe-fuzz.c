@@ -52,20 +52,18 @@ static void random_defines(struct pf_lua *h, unsigned long long seed, FILE *defs
 	int n = (int)(rnd(&s) % 4), i, j, parts;
 
 	for (i = 0; i < n; i++) {
-		char *key = pf_strdup(PICK(&s, first));
 		const char *v = PICK(&s, value);
+		char *key, *end;
 
 		parts = rnd(&s) % 10 == 0 ? 10000 : (int)(rnd(&s) % 6);
-		for (j = 0; key && j < parts; j++) {
-			char *longer = pf_asprintf("%s.%s", key, PICK(&s, part));
-
-			free(key);
-			key = longer;
-		}
+		key = malloc(16 + (size_t)parts * 8);  /* no word is over 7 bytes */
 		if (!key) {
 			fprintf(defs, "out of memory\n");
 			exit(1);
 		}
+		end = stpcpy(key, PICK(&s, first));
+		for (j = 0; j < parts; j++)
+			end = stpcpy(stpcpy(end, "."), PICK(&s, part));
 		pf_lua_define(h, key, v);
 		fprintf(defs, "-D %.200s%s=%s\n", key, strlen(key) > 200 ? "..." : "", v);
 		free(key);
