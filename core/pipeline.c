@@ -600,11 +600,7 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 		if (ret)
 			return ret;
 	}
-	ret = pf_lua_run_recipe(run->lua, o->recipe);
-	if (ret)
-		return ret;
-	return pf_plan_from_lua(pf_lua_state(run->lua), -1, o->recipe,
-				pf_lua_recipe_dir(run->lua), &run->plan);
+	return pf_lua_load_plan(run->lua, o->recipe, &run->plan);
 }
 
 /* Make the output folder: -o is created; the default is the current one. */

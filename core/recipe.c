@@ -72,6 +72,17 @@ static int type_bit(lua_State *L, int idx)
 	}
 }
 
+/*
+ * Push field KEY of the table at IDX, read raw: the plan reader never calls
+ * a metamethod, so a table's own fields are what counts.  Returns its type.
+ */
+static int rawfield(lua_State *L, int idx, const char *key)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, key);
+	return lua_rawget(L, idx);
+}
+
 void pf_plan_free(struct pf_plan *p)
 {
 	size_t i;
@@ -135,7 +146,7 @@ static const char *text_of(lua_State *L, int idx, const char *recipe,
 
 	if (lua_type(L, idx) == LUA_TSTRING)
 		return lua_tolstring(L, idx, len);
-	lua_getfield(L, idx, "text");
+	rawfield(L, idx, "text");
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		pf_err("%s: recipe key '%s': expected a string or a table with a "
 		       "string field 'text', got a table whose 'text' is %s",
@@ -208,6 +219,20 @@ out:
 	return out;
 }
 
+/* Stable order: insertion sort of V[N] by destination (tables are small). */
+static void sort_files(struct pf_plan_file *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct pf_plan_file t = v[i];
+
+		for (j = i; j > 0 && strcmp(v[j - 1].dest, t.dest) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
 /*
  * Read a `files` or `media` table: DEST = "text" | { path = "host file" } |
  * { text = "..." }.  Entries are sorted by destination.
@@ -217,7 +242,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 			   struct pf_plan_file **out, size_t *count)
 {
 	struct pf_plan_file *v = NULL;
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 	int ret = -PF_ERECIPE;
 
 	lua_pushnil(L);
@@ -244,7 +269,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 			f.data = memdup0(s, len);
 			f.len = len;
 		} else if (vt == LUA_TTABLE) {
-			lua_getfield(L, -1, "path");   /* k v path */
+			rawfield(L, -1, "path");       /* k v path */
 			if (lua_type(L, -1) == LUA_TSTRING) {
 				f.src = resolve(dir, lua_tostring(L, -1));
 				lua_pop(L, 1);
@@ -253,7 +278,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 				size_t len;
 
 				lua_pop(L, 1);
-				lua_getfield(L, -1, "text");
+				rawfield(L, -1, "text");
 				if (lua_type(L, -1) != LUA_TSTRING) {
 					pf_err("%s: recipe key '%s[\"%s\"]': a table entry needs "
 					       "path = \"host file\" or text = \"...\"", recipe,
@@ -294,14 +319,7 @@ static int read_file_table(lua_State *L, int idx, const char *recipe,
 		v = grown;
 		v[n++] = f;
 	}
-	/* Stable order: insertion sort by destination (tables are small). */
-	for (i = 1; i < n; i++) {
-		struct pf_plan_file t = v[i];
-
-		for (j = i; j > 0 && strcmp(v[j - 1].dest, t.dest) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = t;
-	}
+	sort_files(v, n);
 	*out = v;
 	*count = n;
 	return 0;
@@ -315,52 +333,95 @@ out:
 	return ret;
 }
 
-/*
- * Flatten the table at IDX into ARGS: scalar values as text, nested tables
- * with dotted keys ("netuse.server"), array items as "key.1".
- */
-static int flatten(lua_State *L, int idx, const char *prefix, struct pf_args *args)
+/* One walk over the table of outputs.NAME (see flatten). */
+struct walk {
+	const char *recipe;
+	const char *name;       /* NAME of outputs.NAME */
+	struct pf_args *args;
+	int seen;               /* stack index: the set of tables on the path */
+};
+
+/* Longest key path shown in a message; a longer one ends with "...". */
+#define SHOWN_PATH 120
+
+/* Log WHAT about the key PREFIX (NULL: the table itself) of outputs.NAME,
+ * as "RECIPE: recipe key 'outputs.NAME.PREFIX': WHAT". */
+static void walk_err(const struct walk *w, const char *prefix, const char *what)
 {
-	int ret = 0;
+	size_t n = prefix ? strlen(prefix) : 0;
 
+	pf_err("%s: recipe key 'outputs.%s%s%.*s%s': %s", w->recipe, w->name,
+	       prefix ? "." : "", n > SHOWN_PATH ? SHOWN_PATH : (int)n,
+	       prefix ? prefix : "", n > SHOWN_PATH ? "..." : "", what);
+}
+
+/*
+ * Flatten the table at (absolute) index IDX into W->args: scalar values as
+ * text, nested tables with dotted keys ("netuse.server"), array items as
+ * "key.1"; other values (functions, ...) are skipped.  PREFIX is the dotted
+ * key of this table (NULL at the top), DEPTH the number of keys in its path
+ * from the recipe (outputs.NAME is 2).  Reads raw (no metamethod runs) and
+ * checks the Lua stack, so that no table crashes it: a key that is neither a
+ * string nor a number, a path longer than PF_RECIPE_MAX_DEPTH keys, and a
+ * table that contains itself are errors (logged).  Leaves the stack as it
+ * was.  Runs inside a protected call: only a memory error may raise.
+ */
+static int flatten(lua_State *L, int idx, const char *prefix, int depth, struct walk *w)
+{
+	int top = lua_gettop(L), ret = 0;
+
+	if (depth > PF_RECIPE_MAX_DEPTH || !lua_checkstack(L, 8)) {
+		walk_err(w, prefix, "table nested too deep (limit "
+			 PF_STR(PF_RECIPE_MAX_DEPTH) " keys in a path)");
+		return -PF_ERECIPE;
+	}
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, w->seen) != LUA_TNIL) {
+		walk_err(w, prefix, "the table contains itself (a cycle)");
+		lua_settop(L, top);
+		return -PF_ERECIPE;
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, idx);                         /* on the path now */
+	lua_pushboolean(L, 1);
+	lua_rawset(L, w->seen);
 	lua_pushnil(L);
-	while (!ret && lua_next(L, idx)) {             /* k v */
-		char *key;
-		const char *val = NULL;
+	while (!ret && lua_next(L, idx)) {             /* k v: at top+1, top+2 */
+		const char *key, *val = NULL;
+		int kt = lua_type(L, top + 1);
 
-		lua_pushvalue(L, -2);                  /* k v kcopy */
-		if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
-			lua_pop(L, 3);
-			continue;
+		if (kt != LUA_TSTRING && kt != LUA_TNUMBER) {
+			walk_err(w, prefix, lua_pushfstring(L, "a key is a %s (keys must "
+				 "be strings or numbers)", luaL_typename(L, top + 1)));
+			ret = -PF_ERECIPE;
+			break;
 		}
-		key = prefix ? pf_asprintf("%s.%s", prefix, lua_tostring(L, -1))
-			     : pf_strdup(lua_tostring(L, -1));
-		lua_pop(L, 1);                         /* k v */
-		if (!key) {
-			lua_pop(L, 2);
-			return -PF_ENOMEM;
-		}
-		switch (lua_type(L, -1)) {
+		lua_pushvalue(L, top + 1);             /* k v kcopy: next() needs k as is */
+		key = lua_tostring(L, -1);
+		if (prefix)
+			key = lua_pushfstring(L, "%s.%s", prefix, key); /* k v kcopy key */
+		switch (lua_type(L, top + 2)) {
 		case LUA_TBOOLEAN:
-			val = lua_toboolean(L, -1) ? "true" : "false";
+			val = lua_toboolean(L, top + 2) ? "true" : "false";
 			break;
 		case LUA_TSTRING:
 		case LUA_TNUMBER:
-			val = lua_tostring(L, -1); /* converts the copy on the stack only */
+			val = lua_tostring(L, top + 2); /* converts the stack slot only */
 			break;
 		case LUA_TTABLE:
-			ret = flatten(L, lua_gettop(L), key, args);
+			ret = flatten(L, top + 2, key, depth + 1, w);
 			break;
 		default:
 			break;
 		}
 		if (val)
-			ret = pf_args_set(args, key, val);
-		free(key);
-		lua_pop(L, 1);                         /* k */
+			ret = pf_args_set(w->args, key, val);
+		lua_settop(L, top + 1);                /* k */
 	}
-	if (ret)
-		lua_pop(L, 1);
+	lua_settop(L, top);
+	lua_pushvalue(L, idx);                         /* off the path */
+	lua_pushnil(L);
+	lua_rawset(L, w->seen);
 	return ret;
 }
 
@@ -368,51 +429,60 @@ static int flatten(lua_State *L, int idx, const char *prefix, struct pf_args *ar
 static int read_outputs(lua_State *L, int idx, const char *recipe,
 			struct pf_plan *p)
 {
+	int top = lua_gettop(L), ret = 0;
 	size_t i, j;
 
+	lua_newtable(L);                               /* seen */
 	lua_pushnil(L);
-	while (lua_next(L, idx)) {                     /* k v */
-		struct pf_plan_output *grown, o = { 0 };
+	while (!ret && lua_next(L, idx)) {             /* seen k v */
+		struct pf_plan_output *grown = NULL, o = { 0 };
+		struct walk w = { recipe, NULL, NULL, top + 1 };
 		char *owner;
-		int ret = 0;
 
 		if (lua_type(L, -2) != LUA_TSTRING) {
 			pf_err("%s: recipe key 'outputs': keys must be output names, got %s",
 			       recipe, luaL_typename(L, -2));
-			lua_pop(L, 2);
-			return -PF_ERECIPE;
+			ret = -PF_ERECIPE;
+			break;
 		}
 		if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TTABLE) {
 			pf_err("%s: recipe key 'outputs.%s': expected string (a path) or "
 			       "table, got %s", recipe, lua_tostring(L, -2),
 			       luaL_typename(L, -1));
-			lua_pop(L, 2);
-			return -PF_ERECIPE;
+			ret = -PF_ERECIPE;
+			break;
 		}
-		o.name = pf_strdup(lua_tostring(L, -2));
-		owner = pf_asprintf("%s: outputs.%s", recipe, lua_tostring(L, -2));
-		o.args = pf_args_new(owner);
+		w.name = lua_tostring(L, -2);
+		o.name = pf_strdup(w.name);
+		owner = pf_asprintf("%s: outputs.%s", recipe, w.name);
+		o.args = w.args = pf_args_new(owner);
 		free(owner);
 		if (!o.name || !o.args)
 			ret = -PF_ENOMEM;
 		else if (lua_type(L, -1) == LUA_TSTRING)
 			ret = pf_args_set(o.args, "path", lua_tostring(L, -1));
 		else
-			ret = flatten(L, lua_gettop(L), NULL, o.args);
+			ret = flatten(L, lua_gettop(L), NULL, 2, &w);
 		/* so an output resolves its own host paths like the recipe's */
 		if (!ret)
 			ret = pf_args_set(o.args, "recipe_dir", p->recipe_dir);
-		grown = ret ? NULL : realloc(p->outputs, (p->noutputs + 1) * sizeof(*grown));
-		if (!grown) {
+		if (!ret) {
+			grown = realloc(p->outputs, (p->noutputs + 1) * sizeof(*grown));
+			if (!grown)
+				ret = -PF_ENOMEM;
+		}
+		if (ret) {
 			free(o.name);
 			pf_args_free(o.args);
-			lua_pop(L, 2);
-			return ret ? ret : -PF_ENOMEM;
+			break;
 		}
 		p->outputs = grown;
 		p->outputs[p->noutputs++] = o;
-		lua_pop(L, 1);                         /* k */
+		lua_pop(L, 1);                         /* seen k */
 	}
+	lua_settop(L, top);
+	if (ret)
+		return ret;
 	for (i = 1; i < p->noutputs; i++) {
 		struct pf_plan_output t = p->outputs[i];
 
@@ -436,7 +506,7 @@ static int read_drivers(lua_State *L, int idx, const char *recipe,
 		p->ndrivers = 1;
 		return 0;
 	}
-	lua_getfield(L, idx, "dest");
+	rawfield(L, idx, "dest");
 	if (!lua_isnil(L, -1)) {
 		if (lua_type(L, -1) != LUA_TSTRING) {
 			pf_err("%s: recipe key 'drivers.dest': expected string (a folder in "
@@ -487,10 +557,10 @@ static int read_machines(lua_State *L, int idx, const char *recipe, const char *
 			 struct pf_plan *p)
 {
 	struct pf_plan_file *more = NULL, *grown;
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 	int ret;
 
-	lua_getfield(L, idx, "files");
+	rawfield(L, idx, "files");
 	if (!lua_istable(L, -1)) {
 		pf_err("%s: recipe key 'machines': expected the table pe.machines{...} "
 		       "returns (with a 'files' table), got a table whose 'files' is %s",
@@ -516,13 +586,7 @@ static int read_machines(lua_State *L, int idx, const char *recipe, const char *
 	memcpy(p->media + p->nmedia, more, n * sizeof(*more));
 	p->nmedia += n;
 	free(more);
-	for (i = 1; i < p->nmedia; i++) {
-		struct pf_plan_file t = p->media[i];
-
-		for (j = i; j > 0 && strcmp(p->media[j - 1].dest, t.dest) > 0; j--)
-			p->media[j] = p->media[j - 1];
-		p->media[j] = t;
-	}
+	sort_files(p->media, p->nmedia);
 	p->nmachine_files = n;
 	return 0;
 }
@@ -563,7 +627,7 @@ static int check_types(lua_State *L, int idx, const char *recipe)
 static int opt_string(lua_State *L, int idx, const char *key, char **out)
 {
 	*out = NULL;
-	lua_getfield(L, idx, key);
+	rawfield(L, idx, key);
 	if (!lua_isnil(L, -1)) {
 		*out = pf_strdup(lua_tostring(L, -1));
 		if (!*out) {
@@ -575,28 +639,19 @@ static int opt_string(lua_State *L, int idx, const char *key, char **out)
 	return 0;
 }
 
-int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
-		     const char *recipe_dir, struct pf_plan **out)
+int pf_plan_read(lua_State *L, int idx, struct pf_plan *p)
 {
-	struct pf_plan *p = calloc(1, sizeof(*p));
+	const char *recipe = p->recipe, *recipe_dir = p->recipe_dir;
 	int top = lua_gettop(L);
 	char *s = NULL;
-	int ret = -PF_ENOMEM;
+	int ret;
 
 	idx = lua_absindex(L, idx);
-	if (!p)
-		goto out;
-	p->recipe = pf_strdup(recipe);
-	p->recipe_dir = pf_strdup(recipe_dir);
-	if (!p->recipe || !p->recipe_dir)
-		goto out;
-	/* the keys are declared in Lua (scripts/peforge/recipe.lua); the C
-	 * schema check below stays for a bare state without the library */
-	ret = pf_recipe_check_lua(L, idx, recipe);
-	if (ret < 0)
-		goto out;
-	ret = check_types(L, idx, recipe);
-	if (ret)
+	if (!lua_checkstack(L, 20))
+		return -PF_ENOMEM;
+	/* keys declared in Lua (peforge/recipe.lua); C types for a bare state */
+	if ((ret = pf_recipe_check_lua(L, idx, recipe)) < 0 ||
+	    (ret = check_types(L, idx, recipe)))
 		goto out;
 
 	if ((ret = opt_string(L, idx, "source", &s)))
@@ -636,8 +691,7 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 	}
 
 	ret = -PF_ERECIPE;
-	lua_getfield(L, idx, "start");
-	if (!lua_isnil(L, -1)) {
+	if (rawfield(L, idx, "start") != LUA_TNIL) {
 		size_t len;
 		const char *t = text_of(L, lua_gettop(L), recipe, "start", &len);
 
@@ -647,8 +701,7 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		p->start_len = len;
 	}
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "unattend");
-	if (!lua_isnil(L, -1)) {
+	if (rawfield(L, idx, "unattend") != LUA_TNIL) {
 		size_t len;
 		const char *t = text_of(L, lua_gettop(L), recipe, "unattend", &len);
 
@@ -659,48 +712,89 @@ int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 	}
 	lua_pop(L, 1);
 
-	lua_getfield(L, idx, "files");
-	if (!lua_isnil(L, -1) &&
+	ret = 0;
+	if (rawfield(L, idx, "files") != LUA_TNIL &&
 	    (ret = read_file_table(L, lua_gettop(L), recipe, recipe_dir, "files",
 				   &p->files, &p->nfiles)))
 		goto out;
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "media");
-	if (!lua_isnil(L, -1) &&
+	if (rawfield(L, idx, "media") != LUA_TNIL &&
 	    (ret = read_file_table(L, lua_gettop(L), recipe, recipe_dir, "media",
 				   &p->media, &p->nmedia)))
 		goto out;
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "drivers");
-	if (!lua_isnil(L, -1) &&
+	if (rawfield(L, idx, "drivers") != LUA_TNIL &&
 	    (ret = read_drivers(L, lua_gettop(L), recipe, recipe_dir, p)))
 		goto out;
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "outputs");
-	if (!lua_isnil(L, -1) && (ret = read_outputs(L, lua_gettop(L), recipe, p)))
+	if (rawfield(L, idx, "outputs") != LUA_TNIL &&
+	    (ret = read_outputs(L, lua_gettop(L), recipe, p)))
 		goto out;
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "machines");
-	if (!lua_isnil(L, -1) && (ret = read_machines(L, lua_gettop(L), recipe, recipe_dir, p)))
+	if (rawfield(L, idx, "machines") != LUA_TNIL &&
+	    (ret = read_machines(L, lua_gettop(L), recipe, recipe_dir, p)))
 		goto out;
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "keep_setup");
+	rawfield(L, idx, "keep_setup");
 	p->keep_setup = lua_toboolean(L, -1);
 	lua_pop(L, 1);
-	lua_getfield(L, idx, "inplace");
+	rawfield(L, idx, "inplace");
 	p->inplace = lua_toboolean(L, -1);
 	lua_pop(L, 1);
-
-	if (!p->source) {
+	if (!p->source)
 		ret = -PF_ENOMEM;
-		goto out;
-	}
-	*out = p;
-	p = NULL;
-	ret = 0;
 out:
 	lua_settop(L, top);
 	free(s);
-	pf_plan_free(p);
 	return ret;
+}
+
+struct pf_plan *pf_plan_new(const char *recipe, const char *recipe_dir)
+{
+	struct pf_plan *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->recipe = pf_strdup(recipe);
+	p->recipe_dir = pf_strdup(recipe_dir);
+	if (!p->recipe || !p->recipe_dir) {
+		pf_plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* lua_pcall'd by pf_plan_from_lua: (plan, table) -> pf_plan_read's code. */
+static int plan_call(lua_State *L)
+{
+	lua_pushinteger(L, pf_plan_read(L, 2, lua_touserdata(L, 1)));
+	return 1;
+}
+
+int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
+		     const char *recipe_dir, struct pf_plan **out)
+{
+	struct pf_plan *p = pf_plan_new(recipe, recipe_dir);
+	int ret = -PF_ENOMEM;
+
+	idx = lua_absindex(L, idx);
+	if (p && lua_checkstack(L, 3)) {
+		lua_pushcfunction(L, plan_call);
+		lua_pushlightuserdata(L, p);
+		lua_pushvalue(L, idx);
+		if (lua_pcall(L, 2, 1, 0) == LUA_OK) {
+			ret = (int)lua_tointeger(L, -1);
+		} else {
+			pf_err("%s: %s", recipe, lua_type(L, -1) == LUA_TSTRING ?
+			       lua_tostring(L, -1) : "Lua error");
+			ret = -PF_ESCRIPT;
+		}
+		lua_pop(L, 1);
+	}
+	if (ret) {
+		pf_plan_free(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
 }

@@ -49,15 +49,38 @@ struct pf_plan {
 };
 
 /*
+ * How deep the recipe's tables are read: at most this many keys in a path
+ * (`outputs.pxe.a.b` has 4).  A deeper table, or a longer -D key, is an
+ * error; nothing real comes close.
+ */
+#define PF_RECIPE_MAX_DEPTH 32
+#define PF_STR_(x) #x
+#define PF_STR(x) PF_STR_(x)   /* a macro's value as a string literal */
+
+/*
  * Read the recipe table at stack index IDX of L into a new plan.  Each key
  * is checked for type; a wrong type is one error line naming the key, the
  * type expected and the type found; an unknown key is a warning.  Relative
- * paths are resolved against RECIPE_DIR.  Returns 0 or -PF_ERECIPE/-PF_ENOMEM.
- * Free with pf_plan_free.
+ * paths are resolved against RECIPE_DIR.  The table is read raw (no
+ * metamethod runs), under its own lua_pcall, so no table crashes it.
+ * Returns 0 or -PF_ERECIPE/-PF_ESCRIPT/-PF_ENOMEM.  Free with pf_plan_free.
  */
 int pf_plan_from_lua(lua_State *L, int idx, const char *recipe,
 		     const char *recipe_dir, struct pf_plan **out);
 void pf_plan_free(struct pf_plan *p);
+
+/* An empty plan for RECIPE in folder RECIPE_DIR (both copied), or NULL. */
+struct pf_plan *pf_plan_new(const char *recipe, const char *recipe_dir);
+
+/*
+ * The reader behind pf_plan_from_lua, for a caller that is already inside a
+ * protected call (the Lua host's recipe entry): reads the table at IDX into
+ * P (made by pf_plan_new).  Table walks check the stack and the depth
+ * (PF_RECIPE_MAX_DEPTH) and refuse cycles and keys that are neither strings
+ * nor numbers.  May raise a Lua error (out of memory only).  P is the
+ * caller's to free, whatever happens.  Returns 0 or an error (logged).
+ */
+int pf_plan_read(lua_State *L, int idx, struct pf_plan *p);
 
 /* 1 when KEY is a top-level recipe key of the contract. */
 int pf_recipe_known_key(const char *key);

@@ -23,13 +23,15 @@ static int push_answer(lua_State *L, const char *recipe, const char *machine)
 	int t = lua_gettop(L);
 
 	if (machine) {
-		lua_getfield(L, t, "machines");                /* t m */
+		lua_pushliteral(L, "machines");                /* raw: no metamethod */
+		lua_rawget(L, t);                              /* t m */
 		if (!lua_istable(L, -1)) {
 			pf_err("%s: --machine %s: the recipe has no machines = pe.machines{...}",
 			       recipe, machine);
 			return -PF_ERECIPE;
 		}
-		lua_getfield(L, -1, "lookup");                 /* t m f */
+		lua_pushliteral(L, "lookup");
+		lua_rawget(L, -2);                             /* t m f */
 		if (!lua_isfunction(L, -1)) {
 			pf_err("%s: recipe key 'machines' has no lookup function (use "
 			       "pe.machines{...})", recipe);
@@ -41,9 +43,12 @@ static int push_answer(lua_State *L, const char *recipe, const char *machine)
 			return -PF_ESCRIPT;
 		}
 	} else {
-		lua_getfield(L, t, "unattend");                /* t u */
-		if (lua_istable(L, -1))
-			lua_getfield(L, -1, "text");           /* t u text */
+		lua_pushliteral(L, "unattend");
+		lua_rawget(L, t);                              /* t u */
+		if (lua_istable(L, -1)) {
+			lua_pushliteral(L, "text");
+			lua_rawget(L, -2);                     /* t u text */
+		}
 	}
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		pf_err("%s: no answer file: set unattend = pe.unattend{...}%s", recipe,

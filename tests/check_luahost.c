@@ -1,11 +1,14 @@
 /* tests/check_luahost.c - the Lua host: errors with file and line, the
- * traceback, the sandboxed package paths, and -D definitions. */
+ * traceback, the sandboxed package paths, -D definitions, and the one
+ * protected entry: recipes that used to crash are one error line, chunks
+ * load as text only, and an unprotected error exits 1. */
 #include "config.h"
 
 #include <lauxlib.h>
 
 #include "check_common.h"
 #include "luahost.h"
+#include "recipe.h"
 #include "util.h"
 
 static char *dir;          /* the recipe folder of each test */
@@ -252,6 +255,251 @@ START_TEST(test_lua_defines_type_errors)
 }
 END_TEST
 
+/* Run recipe TEXT written as NAME through the whole entry (run, -D,
+ * finalize, plan); return the code, *ERR what went to stderr. */
+static int run_plan(const char *name, const char *text, char **err)
+{
+	struct pf_plan *plan = NULL;
+	struct capture c;
+	char *file = test_write(dir, name, text);
+	int top = lua_gettop(pf_lua_state(lua)), ret;
+
+	capture_begin(&c);
+	ret = pf_lua_load_plan(lua, file, &plan);
+	*err = capture_end(&c);
+	ck_assert_int_eq(lua_gettop(pf_lua_state(lua)), top);
+	ck_assert(ret ? plan == NULL : plan != NULL);
+	pf_plan_free(plan);
+	free(file);
+	return ret;
+}
+
+/* A raising __index on the recipe's tables. */
+#define BOOM "local boom = { __index = function(t, k) error('boom ' .. k) end }\n"
+/* A 10,000-part -D key. */
+static char long_key[10 * 1000 * 2 + 16];
+
+/* Recipes (and -D definitions) that used to crash the program: each is
+ * one error line naming the recipe and, for -D, the key. */
+static const struct {
+	const char *text;
+	const char *key, *value; /* a -D definition, or NULL */
+	int ret;
+	const char *want;
+} entry_cases[] = {
+	/* the library's finalize reads outputs.samba: the __index raises */
+	{ BOOM "return { source = 'm', outputs = setmetatable({ wim = 'b.wim' }, boom) }",
+	  NULL, NULL, -PF_ESCRIPT, "e.lua:1: boom samba" },
+	{ BOOM "return setmetatable({ source = 'm', outputs = { wim = 'b.wim' } }, boom)",
+	  NULL, NULL, -PF_ESCRIPT, "e.lua:1: boom start" },
+	/* -D walks with metamethods: the error names the -D key */
+	{ BOOM "return { source = 'm', outputs = setmetatable({}, boom) }",
+	  "outputs.wim.x", "1", -PF_ESCRIPT, "e.lua: -D outputs.wim.x: /" },
+	{ "return setmetatable({ source = 'm' }, { __newindex = function() error('nw') end })",
+	  "keep_setup", "true", -PF_ESCRIPT, "e.lua: -D keep_setup: " },
+	{ "return { source = 'm', outputs = { wim = 'b.wim' } }",
+	  long_key, "1", -PF_ERECIPE, ".a.a....: key nested too deep (10002 parts, limit 32)" },
+	/* looping metamethods end in a Lua error, not a hang or a crash */
+	{ "return { source = 'm', outputs = setmetatable({}, { __index = "
+	  "function(t, k) return t[k] end }) }", NULL, NULL, -PF_ESCRIPT, "stack overflow" },
+	{ "local a, b = {}, {} setmetatable(a, { __index = b }) setmetatable(b, { __index = a })\n"
+	  "return { source = 'm', outputs = a }", NULL, NULL, -PF_ESCRIPT, "'__index' chain too long" },
+	/* odd error objects */
+	{ "return { source = 'm', outputs = setmetatable({}, { __index = "
+	  "function() error({}) end }) }", NULL, NULL, -PF_ESCRIPT,
+	  "e.lua: (error object is a table value)" },
+	{ "return { source = 'm', outputs = setmetatable({}, { __index = "
+	  "function() error('two\\nlines') end }) }", NULL, NULL, -PF_ESCRIPT, "two lines" },
+	/* the plan reader's walks, through the whole entry */
+	{ "local t = 'x' for i = 1, 60 do t = { a = t } end\n"
+	  "return { source = 'm', outputs = { wim = { path = 'b.wim', a = t } } }",
+	  NULL, NULL, -PF_ERECIPE, "table nested too deep (limit 32 keys in a path)" },
+	{ "local t = {} for i = 1, 10000 do t = { t } end\n"
+	  "return { source = 'm', outputs = { wim = t } }",
+	  NULL, NULL, -PF_ERECIPE, "table nested too deep (limit 32 keys in a path)" },
+	{ "local s = { path = 'b.wim' } s.wim = s\n"
+	  "return { source = 'm', outputs = { wim = s } }",
+	  NULL, NULL, -PF_ERECIPE, "recipe key 'outputs.wim.wim': the table contains itself" },
+	{ "return { source = 'm', outputs = { wim = { path = 'b.wim', [true] = 1 } } }",
+	  NULL, NULL, -PF_ERECIPE, "recipe key 'outputs.wim': a key is a boolean" },
+	{ "return { source = 'm', outputs = { wim = { path = 'b.wim', [print] = 1 } } }",
+	  NULL, NULL, -PF_ERECIPE, "recipe key 'outputs.wim': a key is a function" },
+};
+
+/* Every case: its code, one error line (and nothing else on stderr). */
+START_TEST(test_lua_entry_one_line)
+{
+	char *err;
+	int i;
+
+	strcpy(long_key, "outputs.wim");
+	for (i = 0; i < 10000; i++)
+		strcat(long_key + 11 + 2 * i, ".a");
+	if (entry_cases[_i].key)
+		pf_lua_define(lua, entry_cases[_i].key, entry_cases[_i].value);
+	ck_assert_int_eq(run_plan("e.lua", entry_cases[_i].text, &err), entry_cases[_i].ret);
+	ck_assert_msg(strstr(err, entry_cases[_i].want), "case %d: stderr: %s", _i, err);
+	ck_assert_msg(!strncmp(err, "peforge: error: ", 16), "stderr: %s", err);
+	ck_assert_msg(strstr(err, "/e.lua: "), "the recipe is not named: %s", err);
+	if (entry_cases[_i].key)
+		ck_assert_msg(strstr(err, "/e.lua: -D outputs.wim") ||
+			      strstr(err, "/e.lua: -D keep_setup: "), "no key: %s", err);
+	ck_assert_msg(strchr(err, '\n') == err + strlen(err) - 1, "not one line: %s", err);
+	free(err);
+}
+END_TEST
+
+/* A recipe that changes pe.defines (a table or nil for a value, a
+ * raising __index) does not crash the -D step: only text is applied. */
+START_TEST(test_lua_defines_changed_by_recipe)
+{
+	lua_State *L = pf_lua_state(lua);
+	char *err;
+
+	pf_lua_define(lua, "outputs.wim", "x.wim");
+	pf_lua_define(lua, "keep_setup", "yes");
+	pf_lua_define(lua, "image", "pe");
+	ck_assert_int_eq(run("dc.lua",
+			     "local pe = require 'peforge'\n"
+			     "pe.defines['outputs.wim'] = {}\n"
+			     "pe.defines.keep_setup = nil\n"
+			     "setmetatable(pe.defines, { __index = function() error('x') end })\n"
+			     "return { source = 'm', outputs = { wim = 'b.wim' } }\n", &err), 0);
+	ck_assert_str_eq(err, "");
+	lua_getfield(L, -1, "outputs");
+	lua_getfield(L, -1, "wim");
+	ck_assert_str_eq(lua_tostring(L, -1), "b.wim");
+	lua_getfield(L, -3, "keep_setup");
+	ck_assert(lua_isnil(L, -1));
+	lua_getfield(L, -4, "image");
+	ck_assert_str_eq(lua_tostring(L, -1), "pe");
+	free(err);
+}
+END_TEST
+
+/* The whole entry gives the plan and leaves the stack as it was. */
+START_TEST(test_lua_load_plan)
+{
+	struct pf_plan *plan = NULL;
+	char *file, *err;
+	struct capture c;
+
+	pf_lua_define(lua, "outputs.wim", "x.wim");
+	file = test_write(dir, "p.lua", "return { source = 'm', outputs = { wim = 'b.wim' } }\n");
+	capture_begin(&c);
+	ck_assert_int_eq(pf_lua_load_plan(lua, file, &plan), 0);
+	err = capture_end(&c);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(lua_gettop(pf_lua_state(lua)), 0);
+	ck_assert_uint_eq(plan->noutputs, 1);
+	ck_assert_str_eq(pf_args_get(plan->outputs[0].args, "path"), "x.wim");
+	ck_assert_str_eq(plan->recipe_dir, dir);
+	ck_assert_str_eq(plan->recipe, file);
+	pf_plan_free(plan);
+	free(file);
+	free(err);
+}
+END_TEST
+
+/* load, loadfile, dofile and require take text only: a binary chunk (or
+ * mode "b") is refused the way Lua refuses a chunk, never run; text
+ * chunks load as before (with a reader function and an env too). */
+START_TEST(test_lua_text_only_chunks)
+{
+	lua_State *L = pf_lua_state(lua);
+	char *err, *text = pf_asprintf(
+		"local dir = '%s'\n"
+		"local s = string.dump(function() return 1 end)\n"
+		"local fh = assert(io.open(dir .. '/binmod.lua', 'wb'))\n"
+		"fh:write(string.dump(function() return { x = 1 } end)) fh:close()\n"
+		"local r = {}\n"
+		"r.f1, r.e1 = load(s)\n"
+		"r.f2, r.e2 = load('return 1', 'x', 'b')\n"
+		"r.f3, r.e3 = load(s, 'x', 'bt')\n"
+		"r.n4 = load('return 7', 'x', 'bt')()\n"
+		"local once = s\n"
+		"r.f5, r.e5 = load(function() local d = once once = nil return d end)\n"
+		"local src = 'return 8'\n"
+		"r.n6 = load(function() local d = src src = nil return d end)()\n"
+		"r.n7 = load('return v', 'x', 't', { v = 9 })()\n"
+		"r.f8, r.e8 = loadfile(dir .. '/binmod.lua')\n"
+		"r.ok9, r.e9 = pcall(dofile, dir .. '/binmod.lua')\n"
+		"r.ok10, r.e10 = pcall(require, 'binmod')\n"
+		"r.up = debug.getupvalue(load, 1)\n"
+		"return r\n", dir);
+	static const char *const refused[] = { "e1", "e3", "e5", "e8", "e9", "e10" };
+	size_t i;
+
+	ck_assert_int_eq(run("tx.lua", text, &err), 0);
+	ck_assert_str_eq(err, "");
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		lua_getfield(L, -1, refused[i]);
+		ck_assert_msg(lua_isstring(L, -1) && strstr(lua_tostring(L, -1),
+			      "attempt to load a binary chunk (mode is 't')"), "%s", refused[i]);
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, -1, "e2");
+	ck_assert_ptr_nonnull(strstr(lua_tostring(L, -1), "binary chunks are not allowed"));
+	lua_getfield(L, -2, "e10");
+	ck_assert_ptr_nonnull(strstr(lua_tostring(L, -1), "error loading module 'binmod'"));
+	lua_pop(L, 2);
+	for (i = 0; i < 3; i++) {
+		static const char *const f[] = { "f1", "ok9", "ok10" };
+
+		lua_getfield(L, -1, f[i]);
+		ck_assert_msg(!lua_toboolean(L, -1), "%s", f[i]);
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, -1, "n4");
+	ck_assert_int_eq(lua_tointeger(L, -1), 7);
+	lua_getfield(L, -2, "n6");
+	ck_assert_int_eq(lua_tointeger(L, -1), 8);
+	lua_getfield(L, -3, "n7");
+	ck_assert_int_eq(lua_tointeger(L, -1), 9);
+	lua_getfield(L, -4, "up");        /* the standard load is out of reach */
+	ck_assert(lua_isnil(L, -1));
+	free(err);
+	free(text);
+}
+END_TEST
+
+/* The issue's recipe: crafted bytecode through load(..., "b") is not run;
+ * calling what load refused is the recipe's runtime error (one error line,
+ * then the traceback), not a crash. */
+START_TEST(test_lua_binary_chunk_not_run)
+{
+	char *err, *nl;
+
+	ck_assert_int_eq(run("cb.lua",
+			     "local s = string.dump(function() local x = 'abc' return x end, true)\n"
+			     "local b = { s:byte(1, -1) }\n"
+			     "for i = 40, #b - 4, 4 do b[i] = 0xff end  -- garbage operands\n"
+			     "s = string.char(table.unpack(b))\n"
+			     "local f = load(s, 'x', 'b')\n"
+			     "f()\n"
+			     "return {}\n", &err), -PF_ESCRIPT);
+	ck_assert_msg(!strncmp(err, "peforge: error: ", 16) &&
+		      strstr(err, "/cb.lua:6: attempt to call a nil value"), "stderr: %s", err);
+	for (nl = strchr(err, '\n'); nl && nl[1]; nl = strchr(nl + 1, '\n'))
+		ck_assert_msg(strncmp(nl + 1, "peforge:", 8) != 0, "two lines: %s", err);
+	free(err);
+}
+END_TEST
+
+/* An error outside any protected call ends the program with exit 1 (one
+ * error line from the panic handler), never an abort. */
+START_TEST(test_lua_panic_exits_1)
+{
+	struct pf_lua *h = NULL;
+	lua_State *L;
+
+	ck_assert_int_eq(pf_lua_new("/nonexistent", &h), 0);
+	L = pf_lua_state(h);
+	lua_pushliteral(L, "unprotected");
+	lua_error(L);
+}
+END_TEST
+
 static Suite *suite_luahost(void)
 {
 	Suite *s = suite_create("luahost");
@@ -266,6 +514,15 @@ static Suite *suite_luahost(void)
 	tcase_add_test(tc, test_lua_sandboxed_paths);
 	tcase_add_test(tc, test_lua_defines_applied);
 	tcase_add_test(tc, test_lua_defines_type_errors);
+	tcase_add_loop_test(tc, test_lua_entry_one_line, 0,
+			    (int)(sizeof(entry_cases) / sizeof(entry_cases[0])));
+	tcase_add_test(tc, test_lua_load_plan);
+	tcase_add_test(tc, test_lua_defines_changed_by_recipe);
+	tcase_add_test(tc, test_lua_text_only_chunks);
+	tcase_add_test(tc, test_lua_binary_chunk_not_run);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("panic");
+	tcase_add_exit_test(tc, test_lua_panic_exits_1, 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

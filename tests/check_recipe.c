@@ -1,6 +1,8 @@
 /* tests/check_recipe.c - the recipe table turned into a plan: types are
  * checked with messages naming the key and the type expected, paths are
- * resolved against the recipe's folder, outputs are flattened. */
+ * resolved against the recipe's folder, outputs are flattened; deep,
+ * cyclic and oddly keyed tables are one error line, never a crash, and
+ * the reader runs no metamethod. */
 #include "config.h"
 
 #include <lauxlib.h>
@@ -133,6 +135,98 @@ START_TEST(test_recipe_unknown_key_warns)
 }
 END_TEST
 
+/* Tables that used to crash the reader (abort, segfault): each is now one
+ * error line naming the key.  DEEP(N) nests N tables under outputs.wim. */
+#define DEEP(n) "local t = 'x' for i = 1, " #n " do t = { a = t } end\n" \
+	"return { source = 'm', outputs = { wim = { path = 'b.wim', a = t } } }"
+#define TOO_DEEP "': table nested too deep (limit 32 keys in a path)"
+static const struct {
+	const char *chunk;
+	const char *want;
+} walk_cases[] = {
+	{ DEEP(40), "r.lua: recipe key 'outputs.wim.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+	  ".a.a.a.a.a.a.a.a.a.a.a.a" TOO_DEEP },
+	{ DEEP(60), "r.lua: recipe key 'outputs.wim.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a"
+	  ".a.a.a.a.a.a.a.a.a.a.a.a" TOO_DEEP },
+	{ "local t = {} for i = 1, 10000 do t = { t } end\n"
+	  "return { source = 'm', outputs = { wim = t } }",
+	  "r.lua: recipe key 'outputs.wim.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1"
+	  ".1.1.1.1.1.1.1.1" TOO_DEEP },
+	{ "local t = {} for i = 1, 10000 do t = { [string.rep('k', 50)] = t } end\n"
+	  "return { source = 'm', outputs = { wim = t } }",
+	  "...': table nested too deep" },
+	{ "local s = { path = 'share' } s.samba = s\n"
+	  "return { source = 'm', outputs = { samba = s } }",
+	  "r.lua: recipe key 'outputs.samba.samba': the table contains itself (a cycle)" },
+	{ "local s = { path = 'share', x = {} } s.x.y = { s }\n"
+	  "return { source = 'm', outputs = { samba = s } }",
+	  "r.lua: recipe key 'outputs.samba.x.y.1': the table contains itself (a cycle)" },
+	{ "return { source = 'm', outputs = { wim = { path = 'b.wim', [true] = 1 } } }",
+	  "r.lua: recipe key 'outputs.wim': a key is a boolean (keys must be strings or numbers)" },
+	{ "return { source = 'm', outputs = { wim = { path = 'b.wim', [print] = 1 } } }",
+	  "r.lua: recipe key 'outputs.wim': a key is a function (keys must be strings or numbers)" },
+	{ "return { source = 'm', outputs = { pxe = { o = { n = { [{}] = 1 } } } } }",
+	  "r.lua: recipe key 'outputs.pxe.o.n': a key is a table (keys must be strings or numbers)" },
+	{ "return { source = 'm', outputs = { [io.stdout] = 'x' } }",
+	  "r.lua: recipe key 'outputs': keys must be output names, got userdata" },
+	{ "return { source = 'm', files = { [false] = 'x' } }",
+	  "r.lua: recipe key 'files': keys must be path strings, got boolean" },
+};
+
+/* No table crashes the reader: one error line, the stack as it was. */
+START_TEST(test_recipe_walk_errors)
+{
+	struct pf_plan *plan = NULL;
+	char *err;
+
+	ck_assert_int_eq(plan_of(walk_cases[_i].chunk, &plan, &err), -PF_ERECIPE);
+	ck_assert_ptr_null(plan);
+	ck_assert_msg(strstr(err, walk_cases[_i].want), "case %d: stderr: %s", _i, err);
+	ck_assert_msg(!strncmp(err, "peforge: error: r.lua: ", 23), "stderr: %s", err);
+	ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);
+	free(err);
+}
+END_TEST
+
+/* The reader reads raw: no metamethod runs (a raising __index, __pairs or
+ * __len changes nothing), and an __index table does not supply keys.  A
+ * table reached twice without a cycle is fine, and 32 keys in a path is
+ * the limit, not an error. */
+START_TEST(test_recipe_raw_access)
+{
+	struct pf_plan *p = NULL;
+	char *err;
+
+	ck_assert_int_eq(plan_of(
+		"local boom = { __index = function(t, k) error('boom ' .. k) end,\n"
+		"  __pairs = function() error('pairs') end, __len = function() error('len') end,\n"
+		"  __newindex = function() error('newindex') end }\n"
+		"local shared = setmetatable({ n = 1 }, boom)\n"
+		"local deep = 'leaf' for i = 1, 29 do deep = { d = deep } end\n"
+		"return setmetatable({ source = 'm', drivers = setmetatable({ 'd' }, boom),\n"
+		"  start = setmetatable({ text = 'x' }, boom), files = setmetatable({}, boom),\n"
+		"  outputs = setmetatable({ wim = setmetatable({ path = 'b.wim' }, boom),\n"
+		"    pxe = { a = shared, b = { shared }, deep = deep } }, boom) }, boom)",
+		&p, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(p->ndrivers, 1);
+	ck_assert_str_eq(p->start, "x");
+	ck_assert_uint_eq(p->noutputs, 2);
+	ck_assert_str_eq(pf_args_get(p->outputs[0].args, "a.n"), "1");
+	ck_assert_str_eq(pf_args_get(p->outputs[0].args, "b.1.n"), "1");
+	ck_assert_ptr_nonnull(pf_args_get(p->outputs[0].args, "deep.d.d.d.d.d.d.d.d.d.d.d.d."
+					  "d.d.d.d.d.d.d.d.d.d.d.d.d.d.d.d.d"));
+	ck_assert_str_eq(pf_args_get(p->outputs[1].args, "path"), "b.wim");
+	free(err);
+	pf_plan_free(p);
+	p = NULL;
+	ck_assert_int_eq(plan_of("return setmetatable({ outputs = {} }, "
+				 "{ __index = { source = 'm' } })", &p, &err), -PF_ERECIPE);
+	ck_assert_ptr_nonnull(strstr(err, "recipe key 'source' is missing"));
+	free(err);
+}
+END_TEST
+
 /* Argument booleans: true/false/yes/no/1/0, a default, and an error for
  * anything else naming the owner and key. */
 START_TEST(test_recipe_args_bool)
@@ -166,6 +260,9 @@ static Suite *suite_recipe(void)
 			    (int)(sizeof(type_cases) / sizeof(type_cases[0])));
 	tcase_add_test(tc, test_recipe_plan_contents);
 	tcase_add_test(tc, test_recipe_unknown_key_warns);
+	tcase_add_loop_test(tc, test_recipe_walk_errors, 0,
+			    (int)(sizeof(walk_cases) / sizeof(walk_cases[0])));
+	tcase_add_test(tc, test_recipe_raw_access);
 	tcase_add_test(tc, test_recipe_args_bool);
 	suite_add_tcase(s, tc);
 	return s;
