@@ -11,7 +11,7 @@
 #include "log.h"
 #include "luahost.h"
 #include "recipe.h"
-#include "unattend.h"
+#include "lua_unattend.h"
 #include "util.h"
 
 /* Registry key of the -D definitions table. */

@@ -13,8 +13,10 @@
 #include <libxml/xpathInternals.h>
 
 #include "check_common.h"
+#include "lua_unattend.h"
 #include "ua.h"
 #include "unattend.h"
+#include "unattend_cmd.h"
 
 /* The project's XSD (malloc'd). */
 static char *xsd_path(void)
@@ -32,18 +34,18 @@ static char *xsd_path(void)
 static char *build(const char *chunk, char **err)
 {
 	lua_State *L = luaL_newstate();
-	xmlDoc *doc = NULL;
+	struct pf_ua_model *m = NULL;
 	char *out = NULL;
 	size_t len;
 
 	luaL_openlibs(L);
 	ck_assert_msg(luaL_dostring(L, chunk) == LUA_OK, "chunk: %s", lua_tostring(L, -1));
 	*err = NULL;
-	if (pf_ua_build(L, -1, &doc, err) == 0) {
+	if (pf_lua_unattend_model(L, -1, &m, err) == 0) {
 		ck_assert_int_eq(lua_gettop(L), 1); /* the stack is left as it was */
-		ck_assert_int_eq(pf_ua_serialize(doc, &out, &len), 0);
+		ck_assert_int_eq(pf_ua_model_serialize(m, &out, &len, NULL), 0);
 		ck_assert_uint_eq(strlen(out), len);
-		xmlFreeDoc(doc);
+		pf_ua_model_free(m);
 	}
 	lua_close(L);
 	return out;
@@ -111,7 +113,7 @@ static char *findings_of(const char *text)
 	xmlDoc *doc = parse(text);
 	size_t i, n = 1;
 
-	ck_assert_msg(pf_ua_schema_load(xsd, &schema, &err) == 0, "%s", err);
+	ck_assert_msg(pf_ua_xsd_load(xsd, &schema, &err) == 0, "%s", err);
 	ck_assert_int_eq(pf_ua_lint(doc, text, strlen(text), &f), 0);
 	ck_assert_int_eq(pf_ua_validate(doc, schema, &f), 0);
 	pf_ua_findings_sort(&f);
