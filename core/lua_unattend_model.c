@@ -163,6 +163,24 @@ static int rawfield(lua_State *L, int t, const char *key)
 }
 
 static int fill(struct walk *w, struct pf_ua_elem *e, int idx, const char *ename);
+static int add_child(struct walk *w, struct pf_ua_elem *e, const char *name, int idx);
+
+/* Read field NAME of the table at IDX, with NAME on the path, as child NAME
+ * of E, or (E NULL) as the settings of component COMP.  0 or -1. */
+static int field(struct walk *w, int idx, const char *name, struct pf_ua_elem *e,
+		 struct pf_ua_elem *comp)
+{
+	size_t saved = path_push(w, name, 0);
+	int r;
+
+	rawfield(w->L, idx, name);
+	r = e ? add_child(w, e, name, lua_gettop(w->L))
+	      : fill(w, comp, lua_gettop(w->L), "component");
+	lua_pop(w->L, 1);
+	if (!r)
+		path_pop(w, saved);
+	return r;
+}
 
 /* Add the value at stack index IDX as child NAME of E (text or subtree). */
 static int add_child(struct walk *w, struct pf_ua_elem *e, const char *name, int idx)
@@ -341,9 +359,6 @@ static int fill(struct walk *w, struct pf_ua_elem *e, int idx, const char *ename
 	if (nn > 1)
 		qsort(names, nn, sizeof(*names), name_cmp);
 	for (i = 0; i <= nn; i++) {
-		size_t saved;
-		int r;
-
 		if (!items_done && (i == nn || pf_ua_name_cmp(item, names[i]) < 0)) {
 			if (add_items(w, e, idx, ename, item, len) != 0)
 				goto out;
@@ -351,13 +366,8 @@ static int fill(struct walk *w, struct pf_ua_elem *e, int idx, const char *ename
 		}
 		if (i == nn)
 			break;
-		saved = path_push(w, names[i], 0);
-		rawfield(L, idx, names[i]);
-		r = add_child(w, e, names[i], lua_gettop(L));
-		lua_pop(L, 1);
-		if (r)
+		if (field(w, idx, names[i], e, NULL) != 0)
 			goto out;
-		path_pop(w, saved);
 	}
 	ret = 0;
 out:
@@ -407,16 +417,12 @@ static int add_pass(struct walk *w, int pass, int idx)
 	for (i = 0; i < n; i++) {
 		size_t saved = path_push(w, names[i], 0);
 		struct pf_ua_elem *c;
-		int r;
 
 		if (check(w, pf_ua_model_add_component(w->m, pass, names[i], &c)))
 			goto out;
-		rawfield(L, idx, names[i]);
-		r = fill(w, c, lua_gettop(L), "component");
-		lua_pop(L, 1);
-		if (r)
-			goto out;
 		path_pop(w, saved);
+		if (field(w, idx, names[i], NULL, c) != 0)
+			goto out;
 	}
 	ret = 0;
 out:

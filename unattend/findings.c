@@ -119,23 +119,23 @@ void pf_ua_findings_sort(struct pf_ua_findings *f)
 	f->n = k;
 }
 
+xmlNode *pf_ua_next_node(xmlNode *n)
+{
+	if (n->children && n->type == XML_ELEMENT_NODE)
+		return n->children;
+	while (n && !n->next)
+		n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+	return n ? n->next : NULL;
+}
+
 void pf_ua_number_nodes(xmlDoc *doc)
 {
-	xmlNode *n = xmlDocGetRootElement(doc);
+	xmlNode *n;
 	long i = 0;
 
-	while (n) {
+	for (n = xmlDocGetRootElement(doc); n; n = pf_ua_next_node(n))
 		if (n->type == XML_ELEMENT_NODE)
 			n->_private = (void *)(intptr_t)++i;
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n && !n->next)
-			n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-		if (n)
-			n = n->next;
-	}
 }
 
 /* ---- XPath of a node ------------------------------------------------------- */

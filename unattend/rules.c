@@ -574,19 +574,10 @@ static void rule_ascii(struct lint *l, xmlNode *root, const char *raw, size_t le
 	if (!bad_line)
 		return;
 	/* The last element starting on or before that line. */
-	for (n = root; n;) {
+	for (n = root; n; n = pf_ua_next_node(n))
 		if (n->type == XML_ELEMENT_NODE && xmlGetLineNo(n) <= bad_line &&
 		    xmlGetLineNo(n) > 0)
 			best = n;
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n && !n->next)
-			n = n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
-		if (n)
-			n = n->next;
-	}
 	report(l, best, "line %ld holds non-ASCII bytes: Windows Setup reads only "
 	       "ASCII reliably (write other characters as &#x...; references)", bad_line);
 }

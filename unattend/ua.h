@@ -101,6 +101,10 @@ int pf_ua_findings_add(struct pf_ua_findings *f, enum pf_ua_source source,
  * already reported. */
 void pf_ua_findings_sort(struct pf_ua_findings *f);
 
+/* The node after N in document order (elements' children first), or NULL
+ * at the end: the walk of every node below an element. */
+xmlNode *pf_ua_next_node(xmlNode *n);
+
 /* Number the elements of DOC in document order (in _private, from 1): the
  * order of the findings about them. */
 void pf_ua_number_nodes(xmlDoc *doc);
