@@ -12,7 +12,7 @@
 #include "log.h"
 #include "luahost.h"
 #include "recipe.h"
-#include "unattend.h"
+#include "lua_unattend.h"
 #include "util.h"
 
 /* Registry key of the -D definitions table. */
@@ -254,8 +254,49 @@ static int l_search_lua(lua_State *L)
 }
 
 /*
+ * Refuse metatable MT (at index 2) when it has a __gc field: a finalizer
+ * that makes a new object with the same metatable runs again at every
+ * lua_close, so the program would never end.  Recipes have no use for one.
+ */
+static void refuse_gc(lua_State *L)
+{
+	int t = lua_type(L, 2);
+
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			luaL_error(L, "setmetatable: a __gc metamethod is not allowed in a recipe");
+		lua_pop(L, 1);
+	}
+}
+
+/* setmetatable(t, mt) as in Lua, except that mt may not have __gc. */
+static int l_setmetatable(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	refuse_gc(L);
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* debug.setmetatable(v, mt) as in Lua, except that mt may not have __gc. */
+static int l_debug_setmetatable(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	refuse_gc(L);
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/*
  * Make every way a recipe loads code take text only: load, loadfile,
- * dofile, loadstring (when the Lua has it) and require's Lua searcher.
+ * dofile, loadstring (when the Lua has it) and require's Lua searcher;
+ * and keep finalizers out (setmetatable, debug.setmetatable: no __gc).
  * The standard functions are replaced, not wrapped, so they stay out of
  * reach (no upvalue holds them).
  */
@@ -279,6 +320,13 @@ static void text_only_loaders(lua_State *L)
 	lua_pushcclosure(L, l_search_lua, 2);          /* pkg s f */
 	lua_rawseti(L, -2, 2);
 	lua_pop(L, 2);
+	lua_pushcfunction(L, l_setmetatable);
+	lua_setglobal(L, "setmetatable");
+	if (lua_getglobal(L, "debug") == LUA_TTABLE) {
+		lua_pushcfunction(L, l_debug_setmetatable);
+		lua_setfield(L, -2, "setmetatable");
+	}
+	lua_pop(L, 1);
 }
 
 int pf_lua_new(const char *scripts_dir, struct pf_lua **out)

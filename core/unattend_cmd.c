@@ -1,4 +1,8 @@
-/* core/unattend_cmd.c - `peforge unattend`: print or check answer files. */
+/*
+ * core/unattend_cmd.c - `peforge unattend`: print the answer file a recipe
+ * gives, or check any answer file (`--check`: read the file, ask the
+ * answer-file library for its findings, print them).
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,6 +11,7 @@
 
 #include <lauxlib.h>
 
+#include "error.h"
 #include "log.h"
 #include "luahost.h"
 #include "unattend.h"
@@ -56,6 +61,58 @@ static int push_answer(lua_State *L, const char *recipe, const char *machine)
 		return -PF_ERECIPE;
 	}
 	return 0;
+}
+
+/* The core's error code for the library's error code ERR (0 or negative). */
+static int from_ua(int err)
+{
+	switch (-err) {
+	case 0: return 0;
+	case PF_UA_ENOMEM: return -PF_ENOMEM;
+	case PF_UA_EINVAL: return -PF_EINVAL;
+	case PF_UA_ENOENT: return -PF_ENOENT;
+	default: return -PF_EXML; /* PF_UA_EPARSE, PF_UA_EXML */
+	}
+}
+
+int pf_unattend_check_file(const char *file, const char *xsd, FILE *out)
+{
+	struct pf_ua_findings f = { NULL, 0, 0 };
+	struct pf_ua_schema *schema = NULL;
+	struct pf_ua_doc *doc = NULL;
+	char *data = NULL, *err = NULL;
+	size_t len, i;
+	int ret;
+
+	ret = pf_read_file(file, &data, &len);         /* logs its errors */
+	if (ret)
+		goto out;
+	ret = from_ua(pf_ua_doc_parse(data, len, file, &doc, &err));
+	if (ret) {
+		pf_err("%s: not well-formed XML: %s", file, err ? err : "out of memory");
+		goto out;
+	}
+	ret = from_ua(pf_ua_schema_load(xsd, &schema, &err));
+	if (ret) {
+		pf_err("%s", err ? err : "out of memory");
+		goto out;
+	}
+	ret = from_ua(pf_ua_doc_check(doc, schema, &f, &err));
+	if (ret) {
+		pf_err("%s: cannot check the answer file: %s", file,
+		       err ? err : pf_strerror(ret));
+		goto out;
+	}
+	for (i = 0; i < f.n; i++)
+		fprintf(out, "%s: %s: %s\n", file, f.v[i].xpath, f.v[i].msg);
+	ret = (int)f.n;
+out:
+	pf_ua_findings_clear(&f);
+	pf_ua_schema_free(schema);
+	pf_ua_doc_free(doc);
+	free(data);
+	free(err);
+	return ret;
 }
 
 int pf_unattend_print(const struct pf_env *env, const char *recipe,

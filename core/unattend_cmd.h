@@ -3,6 +3,7 @@
 #define PEFORGE_CORE_UNATTEND_CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "pipeline.h"
 
 /*
@@ -20,5 +21,13 @@ int pf_unattend_print(const struct pf_env *env, const char *recipe,
  * are findings (one summary error line), or another error.
  */
 int pf_unattend_check(const struct pf_env *env, const char *file);
+
+/*
+ * Lint and validate the answer file FILE against the XSD at XSD: print one
+ * line per finding on OUT ("FILE: XPATH: message").  Returns the number of
+ * findings (0 = clean), or a negative -PF_E* when FILE cannot be read or
+ * parsed or the XSD cannot be loaded (logged).
+ */
+int pf_unattend_check_file(const char *file, const char *xsd, FILE *out);
 
 #endif

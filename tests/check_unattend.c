@@ -13,8 +13,10 @@
 #include <libxml/xpathInternals.h>
 
 #include "check_common.h"
+#include "lua_unattend.h"
 #include "ua.h"
 #include "unattend.h"
+#include "unattend_cmd.h"
 
 /* The project's XSD (malloc'd). */
 static char *xsd_path(void)
@@ -32,18 +34,18 @@ static char *xsd_path(void)
 static char *build(const char *chunk, char **err)
 {
 	lua_State *L = luaL_newstate();
-	xmlDoc *doc = NULL;
+	struct pf_ua_model *m = NULL;
 	char *out = NULL;
 	size_t len;
 
 	luaL_openlibs(L);
 	ck_assert_msg(luaL_dostring(L, chunk) == LUA_OK, "chunk: %s", lua_tostring(L, -1));
 	*err = NULL;
-	if (pf_ua_build(L, -1, &doc, err) == 0) {
+	if (pf_lua_unattend_model(L, -1, &m, err) == 0) {
 		ck_assert_int_eq(lua_gettop(L), 1); /* the stack is left as it was */
-		ck_assert_int_eq(pf_ua_serialize(doc, &out, &len), 0);
+		ck_assert_int_eq(pf_ua_model_serialize(m, &out, &len, NULL), 0);
 		ck_assert_uint_eq(strlen(out), len);
-		xmlFreeDoc(doc);
+		pf_ua_model_free(m);
 	}
 	lua_close(L);
 	return out;
@@ -111,7 +113,7 @@ static char *findings_of(const char *text)
 	xmlDoc *doc = parse(text);
 	size_t i, n = 1;
 
-	ck_assert_msg(pf_ua_schema_load(xsd, &schema, &err) == 0, "%s", err);
+	ck_assert_msg(pf_ua_xsd_load(xsd, &schema, &err) == 0, "%s", err);
 	ck_assert_int_eq(pf_ua_lint(doc, text, strlen(text), &f), 0);
 	ck_assert_int_eq(pf_ua_validate(doc, schema, &f), 0);
 	pf_ua_findings_sort(&f);
@@ -667,6 +669,279 @@ START_TEST(test_check_file)
 }
 END_TEST
 
+/* ---- the C model, the serializer, the password encoder -------------------- */
+
+/* A small model built with the C API: a keyed list, an Order list with a
+ * removal item, attributes, text, an @item list and scalar items. */
+static struct pf_ua_model *small_model(void)
+{
+	struct pf_ua_model *m = pf_ua_model_new();
+	struct pf_ua_elem *shell, *deploy, *run, *cmd, *dns, *e;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(pf_ua_model_set_arch(m, "x86"), 0);
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_OOBESYSTEM,
+						   "Microsoft-Windows-Shell-Setup", &shell), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(shell, "TimeZone", "UTC"), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(shell, "RegisteredOwner", ""), 0);
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE,
+						   "Microsoft-Windows-Deployment", &deploy), 0);
+	ck_assert_int_eq(pf_ua_elem_add(deploy, "RunSynchronous", &run), 0);
+	ck_assert_int_eq(pf_ua_elem_add_item(run, &cmd), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(cmd, "Path", "cmd /c a&b"), 0);
+	ck_assert_int_eq(pf_ua_elem_add_item(run, &cmd), 0);  /* empty: dropped */
+	ck_assert_int_eq(pf_ua_elem_add_item(run, &cmd), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(cmd, "wcm:action", "remove"), 0);
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE,
+						   "Microsoft-Windows-DNS-Client", &e), 0);
+	ck_assert_int_eq(pf_ua_elem_add(e, "DNSServerSearchOrder", &dns), 0);
+	ck_assert_int_eq(pf_ua_elem_add_item_text(dns, "10.0.0.1"), 0);
+	ck_assert_int_eq(pf_ua_elem_add_item_text(dns, "10.0.0.2"), 0);
+	ck_assert_int_eq(pf_ua_elem_add(e, "Custom", &e), 0);
+	ck_assert_int_eq(pf_ua_elem_set_item(e, "Entry"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_text(e, "t"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "b", "2"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "0"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "1"), 0); /* replaced */
+	ck_assert_int_eq(pf_ua_elem_add_item_text(e, "x"), 0);
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_GENERALIZE, "Empty", &e), 0);
+	return m;
+}
+
+#define CRLF "\r\n"
+#define X86_COMP(name) "<component name=\"" name "\" processorArchitecture=\"x86\" " \
+	"publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\">"
+
+/* The serializer writes exactly these bytes for small_model(). */
+START_TEST(test_serialize_bytes)
+{
+	static const char want[] =
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?>" CRLF
+		"<unattend xmlns=\"urn:schemas-microsoft-com:unattend\" "
+		"xmlns:wcm=\"http://schemas.microsoft.com/WMIConfig/2002/State\">" CRLF
+		"  <settings pass=\"specialize\">" CRLF
+		"    " X86_COMP("Microsoft-Windows-Deployment") CRLF
+		"      <RunSynchronous>" CRLF
+		"        <RunSynchronousCommand wcm:action=\"add\">" CRLF
+		"          <Order>1</Order>" CRLF
+		"          <Path>cmd /c a&amp;b</Path>" CRLF
+		"        </RunSynchronousCommand>" CRLF
+		"        <RunSynchronousCommand wcm:action=\"remove\">" CRLF
+		"          <Order>2</Order>" CRLF
+		"        </RunSynchronousCommand>" CRLF
+		"      </RunSynchronous>" CRLF
+		"    </component>" CRLF
+		"    " X86_COMP("Microsoft-Windows-DNS-Client") CRLF
+		"      <Custom a=\"1\" b=\"2\">t<Entry wcm:action=\"add\">x</Entry></Custom>" CRLF
+		"      <DNSServerSearchOrder>" CRLF
+		"        <IpAddress wcm:action=\"add\" wcm:keyValue=\"1\">10.0.0.1</IpAddress>" CRLF
+		"        <IpAddress wcm:action=\"add\" wcm:keyValue=\"2\">10.0.0.2</IpAddress>" CRLF
+		"      </DNSServerSearchOrder>" CRLF
+		"    </component>" CRLF
+		"  </settings>" CRLF
+		"  <settings pass=\"oobeSystem\">" CRLF
+		"    " X86_COMP("Microsoft-Windows-Shell-Setup") CRLF
+		"      <TimeZone>UTC</TimeZone>" CRLF
+		"    </component>" CRLF
+		"  </settings>" CRLF
+		"</unattend>" CRLF;
+	struct pf_ua_model *m = small_model();
+	char *text = NULL, *err = NULL;
+	size_t len;
+
+	ck_assert_int_eq(pf_ua_model_serialize(m, &text, &len, &err), 0);
+	ck_assert_uint_eq(len, strlen(text));
+	ck_assert_msg(!strcmp(text, want), "got:\n%s", text);
+	free(text);
+	pf_ua_model_free(m);
+}
+END_TEST
+
+/* A model built with the C API writes the same bytes as the same model
+ * given as a Lua table (the binding adds nothing of its own). */
+START_TEST(test_model_matches_lua)
+{
+	char *err = NULL, *lua = build(
+		"return { arch = 'x86', settings = {\n"
+		"  oobeSystem = { ['Microsoft-Windows-Shell-Setup'] = { TimeZone = 'UTC',\n"
+		"    RegisteredOwner = '' } },\n"
+		"  generalize = { Empty = {} },\n"
+		"  specialize = {\n"
+		"    ['Microsoft-Windows-Deployment'] = { RunSynchronous = {\n"
+		"      { Path = 'cmd /c a&b' }, {}, { ['@wcm:action'] = 'remove' } } },\n"
+		"    ['Microsoft-Windows-DNS-Client'] = {\n"
+		"      DNSServerSearchOrder = { '10.0.0.1', '10.0.0.2' },\n"
+		"      Custom = { ['@item'] = 'Entry', ['#text'] = 't', ['@b'] = 2, ['@a'] = 1,\n"
+		"        'x' } } } } }", &err);
+	struct pf_ua_model *m = small_model();
+	char *text = NULL;
+	size_t len;
+
+	ck_assert_msg(lua != NULL, "%s", err);
+	ck_assert_int_eq(pf_ua_model_serialize(m, &text, &len, NULL), 0);
+	ck_assert_str_eq(text, lua);
+	free(text);
+	free(lua);
+	pf_ua_model_free(m);
+}
+END_TEST
+
+/* Each call refuses what the model does not allow, with a message, and
+ * leaves the model usable. */
+START_TEST(test_model_errors)
+{
+	struct pf_ua_model *m = pf_ua_model_new();
+	struct pf_ua_elem *c, *run, *e, *deep;
+	int i, ret = 0;
+
+#define REFUSED(call, msg) do {                                              \
+		ck_assert_int_eq((call), -PF_UA_EINVAL);                     \
+		ck_assert_msg(strstr(pf_ua_model_error(m), (msg)) != NULL,   \
+			      "%s: %s", #call, pf_ua_model_error(m));       \
+	} while (0)
+	ck_assert_str_eq(pf_ua_model_error(m), "");
+	REFUSED(pf_ua_model_set_arch(m, "wow64"), "expected \"amd64\", \"x86\" or \"arm64\"");
+	REFUSED(pf_ua_model_set_arch(m, NULL), "expected");
+	REFUSED(pf_ua_model_add_component(m, PF_UA_NPASSES, "C", &c), "not a configuration pass");
+	REFUSED(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "", &c), "non-empty ASCII");
+	REFUSED(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "K\xc3\xa9", &c), "non-empty ASCII");
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "C", &c), 0);
+	REFUSED(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "C", &e), "already in pass specialize");
+	REFUSED(pf_ua_elem_add(c, "bad name", &e), "'bad name' is not an XML element name");
+	REFUSED(pf_ua_elem_add(c, "u:x", &e), "is not an XML element name");
+	REFUSED(pf_ua_elem_add_text(c, "A", "a\x01"), "text is not valid UTF-8 or holds control");
+	REFUSED(pf_ua_elem_add_text(c, "A", "\xff"), "not valid UTF-8");
+	ck_assert_int_eq(pf_ua_elem_add_text(c, "A", "tab\tok"), 0);
+	REFUSED(pf_ua_elem_add(c, "A", &e), "<component> already has a child <A>");
+	REFUSED(pf_ua_elem_set_attr(c, "x:y", "1"), "'@x:y' is not an attribute name");
+	REFUSED(pf_ua_elem_set_attr(c, "n", "\xc3\xa9"), "attribute @n: only ASCII");
+	REFUSED(pf_ua_elem_add_item(c, &e), "<component> has list items but no item name");
+	ck_assert_ptr_null(pf_ua_elem_item(c));
+	ck_assert_int_eq(pf_ua_elem_add(c, "RunSynchronous", &run), 0);
+	ck_assert_str_eq(pf_ua_elem_item(run), "RunSynchronousCommand");
+	REFUSED(pf_ua_elem_add_item_text(run, "cmd"), "gets an <Order>");
+	ck_assert_int_eq(pf_ua_elem_add(run, "RunSynchronousCommand", &e), 0);
+	REFUSED(pf_ua_elem_add_item(run, &e), "both a child <RunSynchronousCommand> and list items");
+	ck_assert_int_eq(pf_ua_elem_add(c, "List", &e), 0);
+	ck_assert_int_eq(pf_ua_elem_set_item(e, "It"), 0);
+	ck_assert_int_eq(pf_ua_elem_add_item(e, NULL), 0);
+	REFUSED(pf_ua_elem_add(e, "It", NULL), "both a child <It> and list items");
+	REFUSED(pf_ua_elem_set_item(e, "Other"), "has items already");
+	REFUSED(pf_ua_elem_set_item(c, "1x"), "is not an XML element name");
+	for (deep = c, i = 0; i < PF_UA_MAX_DEPTH && !ret; i++)
+		ret = pf_ua_elem_add(deep, "D", &deep);
+	ck_assert_int_eq(ret, 0);
+	REFUSED(pf_ua_elem_add(deep, "D", &deep), "nested more than");
+#undef REFUSED
+	/* what was accepted still writes */
+	{
+		char *text = NULL;
+		size_t len;
+
+		ck_assert_int_eq(pf_ua_model_serialize(m, &text, &len, NULL), 0);
+		ck_assert_ptr_nonnull(strstr(text, "<A>tab\tok</A>"));
+		ck_assert_ptr_null(strstr(text, "<List"));        /* its item is empty */
+		free(text);
+	}
+	pf_ua_model_free(m);
+	ck_assert_str_eq(pf_ua_strerror(-PF_UA_EPARSE), "not well-formed XML");
+	ck_assert_str_eq(pf_ua_strerror(99), "unknown error");
+}
+END_TEST
+
+/* Known vectors of Windows' hidden passwords (base64 of UTF-16LE of the
+ * password and the element name), computed independently. */
+START_TEST(test_password_vectors)
+{
+	static const struct { const char *pw, *el, *want; } v[] = {
+		{ "", "Password", "UABhAHMAcwB3AG8AcgBkAA==" },
+		{ "S3cret!", "AdministratorPassword",
+		  "UwAzAGMAcgBlAHQAIQBBAGQAbQBpAG4AaQBzAHQAcgBhAHQAbwByAFAAYQBzAHMAdwBvAHIAZAA=" },
+		{ "p\xc3\xa9\xf0\x9f\x98\x80", "Password", "cADpAD3YAN5QAGEAcwBzAHcAbwByAGQA" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *e = pf_ua_password_encode(v[i].pw, v[i].el), *d;
+
+		ck_assert_str_eq(e, v[i].want);
+		d = pf_ua_password_decode(v[i].want, v[i].el);
+		ck_assert_str_eq(d, v[i].pw);
+		free(e);
+		free(d);
+	}
+	ck_assert_ptr_null(pf_ua_password_encode("pw", "Pass\xff"));
+	/* an unpaired surrogate does not decode */
+	ck_assert_ptr_null(pf_ua_password_decode("AdhQAGEAcwBzAHcAbwByAGQA", "Password"));
+}
+END_TEST
+
+/* The document API: parse (EPARSE with the line), check with and without
+ * the XSD, query (EINVAL for a bad expression); model_write gives text and
+ * findings. */
+START_TEST(test_doc_api)
+{
+	char *xsd_file = xsd_path(), *err = NULL, *text = NULL, **v = NULL;
+	struct pf_ua_findings f = { NULL, 0, 0 };
+	struct pf_ua_schema *xsd = NULL;
+	struct pf_ua_doc *doc = NULL;
+	struct pf_ua_model *m;
+	struct pf_ua_elem *c;
+	size_t len, n;
+
+	ck_assert_int_eq(pf_ua_schema_load("/nonexistent.xsd", &xsd, &err), -PF_UA_ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent.xsd: the answer-file schema is missing"));
+	free(err);
+	ck_assert_int_eq(pf_ua_schema_load(xsd_file, &xsd, &err), 0);
+	ck_assert_int_eq(pf_ua_doc_parse("<a>\n<b>", 7, "x.xml", &doc, &err), -PF_UA_EPARSE);
+	ck_assert_msg(!strncmp(err, "line 2: ", 8), "%s", err);
+	free(err);
+	m = pf_ua_model_new();
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE,
+						   "Microsoft-Windows-Shell-Setup", &c), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(c, "ComputerName", "12345"), 0);
+	ck_assert_int_eq(pf_ua_model_write(m, xsd, &text, &len, &f, &err), 0);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_int_eq(f.v[0].source, PF_UA_FROM_LINT);
+	ck_assert_ptr_nonnull(strstr(f.v[0].msg, "all digits"));
+	ck_assert_str_eq(f.v[0].xpath, "/unattend/settings[@pass='specialize']/component"
+			 "[@name='Microsoft-Windows-Shell-Setup']/ComputerName");
+	pf_ua_findings_clear(&f);
+	ck_assert_uint_eq(f.n, 0);
+	ck_assert_int_eq(pf_ua_doc_parse(text, len, "t.xml", &doc, &err), 0);
+	ck_assert_int_eq(pf_ua_doc_check(doc, NULL, &f, &err), 0);
+	ck_assert_uint_eq(f.n, 1);
+	pf_ua_findings_clear(&f);
+	ck_assert_int_eq(pf_ua_doc_query(doc, "//u:ComputerName|//@processorArchitecture",
+					 &v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[0], "amd64");
+	ck_assert_str_eq(v[1], "12345");
+	pf_ua_strv_free(v, n);
+	ck_assert_int_eq(pf_ua_doc_query(doc, "count(//u:component)", &v, &n, &err), 0);
+	ck_assert(n == 1 && !strcmp(v[0], "1"));
+	pf_ua_strv_free(v, n);
+	ck_assert_int_eq(pf_ua_doc_query(doc, "//[", &v, &n, &err), -PF_UA_EINVAL);
+	ck_assert_str_eq(err, "bad XPath expression: //[");
+	free(err);
+	/* a schema violation is a finding from the schema */
+	pf_ua_doc_free(doc);
+	ck_assert_int_eq(pf_ua_doc_parse(SHELL("specialize", "<TimeZone></TimeZone>"),
+					 strlen(SHELL("specialize", "<TimeZone></TimeZone>")),
+					 "t.xml", &doc, &err), 0);
+	ck_assert_int_eq(pf_ua_doc_check(doc, xsd, &f, &err), 0);
+	ck_assert_uint_ge(f.n, 1);
+	ck_assert_int_eq(f.v[f.n - 1].source, PF_UA_FROM_SCHEMA);
+	ck_assert(!strncmp(f.v[f.n - 1].msg, "schema: ", 8));
+	pf_ua_findings_clear(&f);
+	pf_ua_doc_free(doc);
+	pf_ua_model_free(m);
+	pf_ua_schema_free(xsd);
+	free(text);
+	free(xsd_file);
+}
+END_TEST
+
 /* Run Lua CODE with the module as `core` and the XSD path as `xsd`; the
  * string it returns (malloc'd). */
 static char *lua_run(const char *code)
@@ -742,6 +1017,14 @@ static Suite *suite_unattend(void)
 	tcase_add_loop_test(tc, test_lint_cases, 0, sizeof(lint_cases) / sizeof(lint_cases[0]));
 	tcase_add_test(tc, test_check_file);
 	tcase_add_test(tc, test_lua_module);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("model");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_serialize_bytes);
+	tcase_add_test(tc, test_model_matches_lua);
+	tcase_add_test(tc, test_model_errors);
+	tcase_add_test(tc, test_password_vectors);
+	tcase_add_test(tc, test_doc_api);
 	suite_add_tcase(s, tc);
 	return s;
 }

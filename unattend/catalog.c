@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ua.h"
+#include "unattend.h"
 
 #define WPE PF_UA_PASS(PF_UA_WINDOWSPE)
 #define OFS PF_UA_PASS(PF_UA_OFFLINESERVICING)
@@ -220,7 +220,7 @@ const struct pf_ua_setting *pf_ua_setting_find(const char *component,
 	return NULL;
 }
 
-static const struct pf_ua_list lists[] = {
+const struct pf_ua_list pf_ua_lists[] = {
 	{ "CreatePartitions", "CreatePartition", PF_UA_KEY_ORDER },
 	{ "DNSServerSearchOrder", "IpAddress", PF_UA_KEY_VALUE },
 	{ "DiskConfiguration", "Disk", PF_UA_KEY_NONE },
@@ -243,7 +243,7 @@ const struct pf_ua_list *pf_ua_list_find(const char *container)
 {
 	const struct pf_ua_list *l;
 
-	for (l = lists; container && l->container; l++)
+	for (l = pf_ua_lists; container && l->container; l++)
 		if (!strcmp(l->container, container))
 			return l;
 	return NULL;

@@ -1,117 +1,113 @@
 /*
- * unattend/ua.h - the answer-file engine's internal interface, shared by
- * engine.c (model -> libxml2 tree -> bytes, the Lua module), lint.c (rules
- * and XSD validation), catalog.c (passes, components, lists) and the Check
- * suite.  The public face is unattend.h.
+ * unattend/ua.h - the library's internal interface, shared by its files
+ * and the Check suite; the interface for the rest of peforge is
+ * unattend.h.  The files, lowest first (each uses only those before it):
+ *
+ *   text.c       strings, UTF-8, error strings
+ *   catalog.c    passes, components, settings, lists
+ *   password.c   hidden passwords (base64 of UTF-16LE)
+ *   model.c      the C model and its checks
+ *   serialize.c  model -> libxml2 tree -> bytes
+ *   findings.c   the findings list, the XPath of a node
+ *   xml.c        node helpers, parsing, the XSD
+ *   rules.c      the lint rules
+ *   unattend.c   write = serialize + lint; check and query a document
+ *
+ * The engine (model.c, serialize.c) and the lint (findings.c, xml.c,
+ * rules.c) do not call each other; unattend.c calls both.
  */
 #ifndef PEFORGE_UNATTEND_UA_H
 #define PEFORGE_UNATTEND_UA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
-#include <lua.h>
 
-#include "peforge/plugin.h"
+#include "unattend.h"
 
-/* The two namespaces of an answer file. */
-#define PF_UA_NS "urn:schemas-microsoft-com:unattend"
-#define PF_UA_WCM_NS "http://schemas.microsoft.com/WMIConfig/2002/State"
+#if defined(__GNUC__)
+#define PF_UA_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PF_UA_PRINTF(f, a)
+#endif
 
-/* ---- catalog (catalog.c) ------------------------------------------------ */
+/* ---- text.c ------------------------------------------------------------- */
 
-/* Configuration passes, in the order Windows runs them (Microsoft's order). */
-enum {
-	PF_UA_WINDOWSPE,
-	PF_UA_OFFLINESERVICING,
-	PF_UA_GENERALIZE,
-	PF_UA_SPECIALIZE,
-	PF_UA_AUDITSYSTEM,
-	PF_UA_AUDITUSER,
-	PF_UA_OOBESYSTEM,
-	PF_UA_NPASSES
-};
-#define PF_UA_PASS(p) (1u << (p))
+/* strdup; NULL for NULL or when out of memory. */
+char *pf_ua_strdup(const char *s);
 
-/* The name of pass P ("windowsPE"...). */
-const char *pf_ua_pass_name(int p);
+/* A malloc'd formatted string, or NULL when out of memory. */
+char *pf_ua_asprintf(const char *fmt, ...) PF_UA_PRINTF(1, 2);
 
-/* The index of the pass called NAME (exact case), or -1. */
-int pf_ua_pass_index(const char *name);
+/* Decode one UTF-8 sequence at S (AVAIL bytes); *CP gets the code point.
+ * Returns its length, or 0 for an invalid, overlong or truncated one. */
+int pf_ua_utf8_next(const unsigned char *s, int avail, unsigned *cp);
 
-/* "windowsPE, specialize" for the passes in MASK (static buffer: one at a time). */
-const char *pf_ua_pass_list(unsigned mask);
+/* Whether S is UTF-8 text XML can hold: no C0 controls other than tab,
+ * LF and CR. */
+int pf_ua_text_ok(const char *s);
 
-/* A component Windows Setup knows, and the passes where it is applied. */
-struct pf_ua_component {
-	const char *name;
-	unsigned passes;
+/* Whether S is plain ASCII. */
+int pf_ua_ascii_only(const char *s);
+
+/* ---- model.c: the model's insides, read by serialize.c ------------------- */
+
+/* An attribute: NAME is "x" or "wcm:x". */
+struct pf_ua_attr {
+	char *name, *value;
 };
 
-/* The catalog entry for component NAME (exact case), or NULL. */
-const struct pf_ua_component *pf_ua_component_find(const char *name);
-
-/* The catalog entry nearest to NAME (edit distance <= 2, case-insensitive),
- * or NULL: for "did you mean" messages about misspelled components. */
-const struct pf_ua_component *pf_ua_component_near(const char *name);
-
-/* All components (NULL-terminated by name). */
-extern const struct pf_ua_component pf_ua_components[];
-
-/* A top-level setting valid in fewer passes than its component. */
-struct pf_ua_setting {
-	const char *component, *setting;
-	unsigned passes;
+struct pf_ua_elem {
+	struct pf_ua_model *model;
+	char *name;             /* element name ("component" for a component) */
+	char *component;        /* a component's name, else NULL */
+	char *text;             /* NULL: none */
+	char *item;             /* list item name set by pf_ua_elem_set_item */
+	struct pf_ua_attr *attrs;
+	size_t nattrs;
+	struct pf_ua_elem **kids; /* named children, in the order added */
+	size_t nkids, capkids;
+	struct pf_ua_elem **items; /* list items, in the order added */
+	size_t nitems, capitems;
+	int depth;              /* 0 for a component */
 };
 
-/* The pass restriction of COMPONENT/SETTING, or NULL when none is known. */
-const struct pf_ua_setting *pf_ua_setting_find(const char *component,
-					       const char *setting);
-
-/* How the items of a list are keyed. */
-enum pf_ua_key {
-	PF_UA_KEY_NONE,  /* wcm:action="add" only (LocalAccount, MetaData, Disk) */
-	PF_UA_KEY_ORDER, /* wcm:action="add" and an <Order> child numbered 1, 2... */
-	PF_UA_KEY_VALUE, /* wcm:action="add" wcm:keyValue="1", "2"... */
+struct pf_ua_model {
+	char arch[8];
+	struct pf_ua_elem **comps[PF_UA_NPASSES]; /* components per pass */
+	size_t ncomps[PF_UA_NPASSES], capcomps[PF_UA_NPASSES];
+	char err[512];
 };
 
-/* A list container (RunSynchronous) and the name of its items. */
-struct pf_ua_list {
-	const char *container, *item;
-	enum pf_ua_key key;
-};
+/* ---- serialize.c -------------------------------------------------------- */
 
-/* The list whose container element is called CONTAINER, or NULL. */
-const struct pf_ua_list *pf_ua_list_find(const char *container);
+/* The libxml2 tree of M (see unattend.h, "the model").  Returns 0 and *OUT
+ * (xmlFreeDoc), or -PF_UA_ENOMEM. */
+int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out);
 
-/* The processor architectures a component may name. */
-int pf_ua_arch_valid(const char *arch);
+/* The bytes of DOC as pf_ua_model_serialize() writes them.  Returns 0,
+ * -PF_UA_ENOMEM or -PF_UA_EXML. */
+int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
 
-/* ---- findings (lint.c) -------------------------------------------------- */
+/* ---- findings.c --------------------------------------------------------- */
 
-/* One problem found in an answer file: where (an XPath) and what. */
-struct pf_ua_finding {
-	long order;  /* document order of the node, for sorting */
-	char *xpath; /* malloc'd */
-	char *msg;   /* malloc'd */
-};
+/* Add a finding about NODE (NULL: the document).  0 or -PF_UA_ENOMEM. */
+int pf_ua_findings_add(struct pf_ua_findings *f, enum pf_ua_source source,
+		       const xmlNode *node, const char *fmt, ...) PF_UA_PRINTF(4, 5);
 
-/* A growing list of findings. */
-struct pf_ua_findings {
-	struct pf_ua_finding *v;
-	size_t n, cap;
-};
-
-/* Free every finding (the list is left empty and reusable). */
-void pf_ua_findings_clear(struct pf_ua_findings *f);
-
-/* Add a finding about NODE (NULL: the document).  0 or -PF_ENOMEM. */
-int pf_ua_findings_add(struct pf_ua_findings *f, const xmlNode *node,
-		       const char *fmt, ...) PF_PRINTF(3, 4);
-
-/* Sort the findings in document order and drop exact duplicates and schema
- * findings about a node a lint rule already reported. */
+/* Sort the findings in document order (lint before schema for one node)
+ * and drop exact duplicates and schema findings about a node a lint rule
+ * already reported. */
 void pf_ua_findings_sort(struct pf_ua_findings *f);
+
+/* The node after N in document order (elements' children first), or NULL
+ * at the end: the walk of every node below an element. */
+xmlNode *pf_ua_next_node(xmlNode *n);
+
+/* Number the elements of DOC in document order (in _private, from 1): the
+ * order of the findings about them. */
+void pf_ua_number_nodes(xmlDoc *doc);
 
 /* A readable XPath of NODE: /unattend/settings[@pass='specialize']/
  * component[@name='Microsoft-Windows-Shell-Setup']/ComputerName, with [n]
@@ -119,56 +115,68 @@ void pf_ua_findings_sort(struct pf_ua_findings *f);
  * the unattend namespace).  Caller frees; NULL when out of memory. */
 char *pf_ua_xpath(const xmlNode *node);
 
-/*
- * Run the lint rules on DOC and add one finding per problem to F.  RAW/LEN
- * are the file's bytes when it was read from a file (for the ASCII rule),
- * or NULL for a tree built in memory.  Returns 0 or -PF_ENOMEM.
- */
-int pf_ua_lint(xmlDoc *doc, const char *raw, size_t len, struct pf_ua_findings *f);
+/* ---- xml.c -------------------------------------------------------------- */
 
-/*
- * Load the XSD at PATH.  *OUT is freed with xmlSchemaFree.  Returns 0, or
- * -PF_ENOENT / -PF_EXML with *ERR a malloc'd message (caller frees).
- */
-int pf_ua_schema_load(const char *path, xmlSchema **out, char **err);
+/* Whether N is an element called NAME (local name). */
+int pf_ua_is(const xmlNode *n, const char *name);
 
-/* Validate DOC against SCHEMA; each violation becomes a finding in F.
- * Returns 0 or -PF_ENOMEM / -PF_EXML (the validator could not run). */
-int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f);
+/* The first element child of N called NAME, or NULL (N may be NULL). */
+xmlNode *pf_ua_child(const xmlNode *n, const char *name);
 
-/*
- * Parse the answer file in BUF/LEN (NAME for messages) without network or
- * entity expansion.  Returns 0, or -PF_EXML with *ERR a malloc'd
- * "line N: message" (caller frees).
- */
+/* Whether N has element children. */
+int pf_ua_has_elements(const xmlNode *n);
+
+/* The text of N (may be NULL), trimmed: malloc'd, "" for none, NULL when
+ * out of memory. */
+char *pf_ua_text(const xmlNode *n);
+
+/* Parse the text of child NAME of N as a decimal integer into *V: 1, or 0
+ * when absent or not a number. */
+int pf_ua_int_of(const xmlNode *n, const char *name, long *v);
+
+/* Whether the text of child NAME of N is "true" (case-insensitive). */
+int pf_ua_is_true(const xmlNode *n, const char *name);
+
+/* Whether N is inside a component called NAME (case-insensitive). */
+int pf_ua_in_component(const xmlNode *n, const char *name);
+
+/* Parse BUF/LEN (NAME for messages) without network or entity expansion.
+ * Returns 0 and *OUT, -PF_UA_ENOMEM, or -PF_UA_EPARSE with *ERR a malloc'd
+ * "line N: message". */
 int pf_ua_parse(const char *buf, size_t len, const char *name, xmlDoc **out,
 		char **err);
 
-/* ---- engine (engine.c) -------------------------------------------------- */
+/* Load the XSD at PATH into *OUT (xmlSchemaFree).  Returns 0, or
+ * -PF_UA_ENOENT / -PF_UA_EXML / -PF_UA_ENOMEM with *ERR a malloc'd message
+ * (NULL when out of memory). */
+int pf_ua_xsd_load(const char *path, xmlSchema **out, char **err);
+
+/* Validate DOC against SCHEMA; each violation becomes a finding in F.
+ * Returns 0 or -PF_UA_ENOMEM / -PF_UA_EXML (the validator could not run). */
+int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f);
+
+/* ---- rules.c ------------------------------------------------------------ */
 
 /*
- * Build the answer-file tree from the Lua model table at index IDX (see
- * docs/unattend.md, "The model").  Returns 0 and *OUT (xmlFreeDoc), or
- * -PF_EINVAL with *ERR a malloc'd message naming the model path at fault,
- * or -PF_ENOMEM.
+ * Run the lint rules on DOC and add one finding per problem to F.  RAW/LEN
+ * are the file's bytes when it was read from text (for the ASCII rule), or
+ * NULL for a tree built in memory.  Returns 0 or -PF_UA_ENOMEM.
  */
-int pf_ua_build(lua_State *L, int idx, xmlDoc **out, char **err);
+int pf_ua_lint(xmlDoc *doc, const char *raw, size_t len, struct pf_ua_findings *f);
 
-/*
- * Serialize DOC as Windows Setup wants it: an XML declaration saying
- * utf-8, pure ASCII bytes (every other character as a character
- * reference), two-space indentation, CRLF line ends.  *OUT is malloc'd and
- * NUL-terminated.  Returns 0 or -PF_ENOMEM / -PF_EXML.
- */
-int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
+/* ---- unattend.c --------------------------------------------------------- */
 
-/* base64(UTF-16LE(PASSWORD + ELEMENT)), the way Windows hides passwords
- * with PlainText=false.  NULL when PASSWORD is not UTF-8 or out of memory.
- * Caller frees. */
-char *pf_ua_password_encode(const char *password, const char *element);
+/* A loaded XSD and its path (for messages). */
+struct pf_ua_schema {
+	xmlSchema *xsd;
+	char *path;
+};
 
-/* The inverse: the password, or NULL when VALUE is not base64 of UTF-16LE
- * text ending with ELEMENT.  Caller frees. */
-char *pf_ua_password_decode(const char *value, const char *element);
+/* A parsed answer file and its bytes (for the ASCII rule). */
+struct pf_ua_doc {
+	xmlDoc *doc;
+	char *raw;
+	size_t len;
+};
 
 #endif

@@ -88,7 +88,9 @@ local function meta(t, pool)
       mt[e] = bad(e, pool)
     end
   end
-  setmetatable(t, mt)
+  -- peforge refuses a metatable with __gc (a finalizer that makes new
+  -- objects would keep lua_close from ending): then T keeps none
+  pcall(setmetatable, t, mt)
 end
 
 local gen
