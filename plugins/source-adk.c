@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 
 #include "hostfs.h"
+#include "srcbase.h"
 
 #define NAME "adk"
 
 struct adk_state {
-	const struct pf_host *host;
-	char *root;
+	struct src_base b;  /* the host and the kit's folder */
 	const char *arch; /* recipe's arch or NULL */
 };
 
@@ -73,22 +73,11 @@ static int adk_probe(const struct pf_host *host, const char *path)
 static int adk_open(const struct pf_host *host, const struct pf_args *args,
 		    void **state)
 {
-	struct adk_state *s;
-	const char *path = host->arg_string(args, "path");
+	int ret = src_base_open(host, args, NAME, sizeof(struct adk_state), state);
 
-	if (!path) {
-		host->log(PF_LOG_ERROR, NAME, "no source path given");
-		return -PF_EINVAL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->root = strdup(path))) {
-		free(s);
-		return -PF_ENOMEM;
-	}
-	s->host = host;
-	s->arch = host->arg_string(args, "arch");
-	*state = s;
-	return 0;
+	if (!ret)
+		((struct adk_state *)*state)->arch = host->arg_string(args, "arch");
+	return ret;
 }
 
 /* Map a copype folder: fwfiles' boot images first, then media/. */
@@ -104,12 +93,12 @@ static int map_copype(struct adk_state *s, struct hostfs *fs)
 	int ret = 0;
 
 	for (i = 0; !ret && i < sizeof(fw) / sizeof(fw[0]); i++) {
-		if (hostfs_resolve(s->root, fw[i][1], &host) == 0)
+		if (hostfs_resolve(s->b.path, fw[i][1], &host) == 0)
 			ret = hostfs_map(fs, fw[i][0], host);
 		free(host);
 		host = NULL;
 	}
-	if (!ret && (ret = hostfs_resolve(s->root, "media", &host)) == 0)
+	if (!ret && (ret = hostfs_resolve(s->b.path, "media", &host)) == 0)
 		ret = hostfs_map(fs, "", host);
 	free(host);
 	return ret;
@@ -124,24 +113,24 @@ static int map_waik(struct adk_state *s, struct hostfs *fs, const char **arch)
 
 	for (i = 0; waik_arches[i]; i++) {
 		snprintf(p, sizeof(p), "%s/winpe.wim", waik_arches[i]);
-		if (!hostfs_has_file(s->root, p))
+		if (!hostfs_has_file(s->b.path, p))
 			continue;
 		n++;
 		if (!pick || (s->arch && !strcmp(s->arch, waik_arches[i])))
 			pick = waik_arches[i];
 	}
 	if (s->arch && strcmp(s->arch, pick)) {
-		s->host->log(PF_LOG_ERROR, NAME, "%s: the WAIK supplement has no %s/winpe.wim",
-			     s->root, s->arch);
+		s->b.host->log(PF_LOG_ERROR, NAME, "%s: the WAIK supplement has no %s/winpe.wim",
+			     s->b.path, s->arch);
 		return -PF_EMEDIA;
 	}
 	if (n > 1 && !s->arch)
-		s->host->log(PF_LOG_INFO, NAME, "%s: several architectures; using %s "
-			     "(set arch in the recipe to choose)", s->root, pick);
+		s->b.host->log(PF_LOG_INFO, NAME, "%s: several architectures; using %s "
+			     "(set arch in the recipe to choose)", s->b.path, pick);
 	snprintf(p, sizeof(p), "%s/winpe.wim", pick);
-	ret = hostfs_resolve(s->root, p, &wim);
+	ret = hostfs_resolve(s->b.path, p, &wim);
 	if (!ret)
-		ret = hostfs_resolve(s->root, pick, &dir);
+		ret = hostfs_resolve(s->b.path, pick, &dir);
 	if (!ret)
 		ret = hostfs_map(fs, "sources/boot.wim", wim);
 	if (!ret)
@@ -156,23 +145,23 @@ static int map_waik(struct adk_state *s, struct hostfs *fs, const char **arch)
 static int adk_run(void *state, struct pf_job *job)
 {
 	struct adk_state *s = state;
-	const struct pf_host *h = s->host;
+	const struct pf_host *h = s->b.host;
 	const char *layout, *arch = NULL;
 	struct hostfs *fs;
 	int ret;
 
-	if (is_copype(s->root)) {
+	if (is_copype(s->b.path)) {
 		layout = "adk";
-	} else if (is_waik(s->root)) {
+	} else if (is_waik(s->b.path)) {
 		layout = "waik";
 	} else {
-		if (is_waik_kit(s->root))
+		if (is_waik_kit(s->b.path))
 			h->log(PF_LOG_ERROR, NAME, "%s: WAIK installer kits (.msi/.cab "
 			       "cabinets) are not supported: extract winpe.wim and the boot "
-			       "files with cabextract, or use the WAIK supplement", s->root);
+			       "files with cabextract, or use the WAIK supplement", s->b.path);
 		else
 			h->log(PF_LOG_ERROR, NAME, "%s: neither a copype folder (media/ and "
-			       "fwfiles/) nor a WAIK supplement (ARCH/winpe.wim)", s->root);
+			       "fwfiles/) nor a WAIK supplement (ARCH/winpe.wim)", s->b.path);
 		return -PF_EMEDIA;
 	}
 	fs = hostfs_new(h, NAME);
@@ -191,16 +180,6 @@ static int adk_run(void *state, struct pf_job *job)
 	return ret;
 }
 
-static void adk_close(void *state)
-{
-	struct adk_state *s = state;
-
-	if (!s)
-		return;
-	free(s->root);
-	free(s);
-}
-
 /* The options this plugin reads (peforge help outputs prints them). */
 static const struct pf_option options[] = {
 	{ .name = "path", .type = PF_OPT_PATH,
@@ -217,7 +196,7 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.summary = "an ADK copype folder (media/ + fwfiles/) or a WAIK supplement (ARCH/winpe.wim)",
 	.open = adk_open,
 	.run = adk_run,
-	.close = adk_close,
+	.close = src_base_close,
 	.probe = adk_probe,
 	.options = options,
 };

@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "hostfs.h"
+#include "srcbase.h"
 
 #define NAME "dir"
 
 struct dir_state {
-	const struct pf_host *host;
-	char *root;
+	struct src_base b; /* the host and the folder */
 };
 
 /* A folder with sources/boot.wim is surely ours; any folder may be. */
@@ -34,46 +34,32 @@ static int dir_probe(const struct pf_host *host, const char *path)
 static int dir_open(const struct pf_host *host, const struct pf_args *args,
 		    void **state)
 {
-	struct dir_state *s;
-	const char *path = host->arg_string(args, "path");
-
-	if (!path) {
-		host->log(PF_LOG_ERROR, NAME, "no source path given");
-		return -PF_EINVAL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->root = strdup(path))) {
-		free(s);
-		return -PF_ENOMEM;
-	}
-	s->host = host;
-	*state = s;
-	return 0;
+	return src_base_open(host, args, NAME, sizeof(struct dir_state), state);
 }
 
 /* Hand the folder to the core as the media tree. */
 static int dir_run(void *state, struct pf_job *job)
 {
 	struct dir_state *s = state;
-	const struct pf_host *h = s->host;
+	const struct pf_host *h = s->b.host;
 	struct hostfs *fs;
 	struct stat st;
 	int ret;
 
 
-	if (stat(s->root, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		h->log(PF_LOG_ERROR, NAME, "%s: not a folder", s->root);
+	if (stat(s->b.path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: not a folder", s->b.path);
 		return -PF_EMEDIA;
 	}
-	if (access(s->root, R_OK | X_OK) != 0) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot read folder: %s", s->root,
+	if (access(s->b.path, R_OK | X_OK) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot read folder: %s", s->b.path,
 		       strerror(errno));
 		return -PF_EMEDIA;
 	}
 	fs = hostfs_new(h, NAME);
 	if (!fs)
 		return -PF_ENOMEM;
-	ret = hostfs_map(fs, "", s->root);
+	ret = hostfs_map(fs, "", s->b.path);
 	if (!ret)
 		ret = h->job_set_media(job, &hostfs_ops, fs);
 	if (ret) {
@@ -83,15 +69,6 @@ static int dir_run(void *state, struct pf_job *job)
 	return h->job_set_fact(job, PF_FACT_LAYOUT, "dir");
 }
 
-static void dir_close(void *state)
-{
-	struct dir_state *s = state;
-
-	if (!s)
-		return;
-	free(s->root);
-	free(s);
-}
 
 /* The options this plugin reads (peforge help outputs prints them). */
 static const struct pf_option options[] = {
@@ -106,7 +83,7 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.summary = "an extracted or mounted Windows media folder (case-insensitive names)",
 	.open = dir_open,
 	.run = dir_run,
-	.close = dir_close,
+	.close = src_base_close,
 	.probe = dir_probe,
 	.options = options,
 };

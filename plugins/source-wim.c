@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "hostfs.h"
+#include "srcbase.h"
 
 #define NAME "wim"
 
 struct wim_state {
-	const struct pf_host *host;
-	char *path;
+	struct src_base b;        /* the host and the boot.wim */
 	const char *boot_files; /* folder or NULL */
 };
 
@@ -41,34 +41,23 @@ static int wim_probe(const struct pf_host *host, const char *path)
 static int wim_open(const struct pf_host *host, const struct pf_args *args,
 		    void **state)
 {
-	struct wim_state *s;
-	const char *path = host->arg_string(args, "path");
+	int ret = src_base_open(host, args, NAME, sizeof(struct wim_state), state);
 
-	if (!path) {
-		host->log(PF_LOG_ERROR, NAME, "no source path given");
-		return -PF_EINVAL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
-		return -PF_ENOMEM;
-	}
-	s->host = host;
-	s->boot_files = host->arg_string(args, "boot_files");
-	*state = s;
-	return 0;
+	if (!ret)
+		((struct wim_state *)*state)->boot_files = host->arg_string(args, "boot_files");
+	return ret;
 }
 
 static int wim_run(void *state, struct pf_job *job)
 {
 	struct wim_state *s = state;
-	const struct pf_host *h = s->host;
+	const struct pf_host *h = s->b.host;
 	struct stat st;
 	struct hostfs *fs;
 	int ret;
 
-	if (stat(s->path, &st) != 0 || !S_ISREG(st.st_mode) || access(s->path, R_OK)) {
-		h->log(PF_LOG_ERROR, NAME, "%s: not a readable file", s->path);
+	if (stat(s->b.path, &st) != 0 || !S_ISREG(st.st_mode) || access(s->b.path, R_OK)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: not a readable file", s->b.path);
 		return -PF_EMEDIA;
 	}
 	if (s->boot_files && (stat(s->boot_files, &st) != 0 || !S_ISDIR(st.st_mode))) {
@@ -78,7 +67,7 @@ static int wim_run(void *state, struct pf_job *job)
 	fs = hostfs_new(h, NAME);
 	if (!fs)
 		return -PF_ENOMEM;
-	ret = hostfs_map(fs, "sources/boot.wim", s->path);
+	ret = hostfs_map(fs, "sources/boot.wim", s->b.path);
 	if (!ret && s->boot_files)
 		ret = hostfs_map(fs, "", s->boot_files);
 	if (!ret)
@@ -88,16 +77,6 @@ static int wim_run(void *state, struct pf_job *job)
 		return ret;
 	}
 	return h->job_set_fact(job, PF_FACT_LAYOUT, "wim");
-}
-
-static void wim_close(void *state)
-{
-	struct wim_state *s = state;
-
-	if (!s)
-		return;
-	free(s->path);
-	free(s);
 }
 
 /* The options this plugin reads (peforge help outputs prints them). */
@@ -115,7 +94,7 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.summary = "a bare boot.wim (boot files from the recipe's boot_files folder, or none)",
 	.open = wim_open,
 	.run = wim_run,
-	.close = wim_close,
+	.close = src_base_close,
 	.probe = wim_probe,
 	.options = options,
 };

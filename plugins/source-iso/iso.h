@@ -34,6 +34,7 @@
 #include <udfread/udfread.h>
 
 #include "peforge/plugin.h"
+#include "srcbase.h"
 
 #define NAME "iso"
 
@@ -45,8 +46,7 @@
 #define ISO_CHUNK_BLOCKS 32u     /* blocks per libiso9660 read (64 KiB) */
 
 struct iso_state {
-	const struct pf_host *host;
-	char *path;
+	struct src_base b; /* the host and the ISO file */
 };
 
 /* One file or directory of the media, with its listing once read. */

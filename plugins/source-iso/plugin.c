@@ -30,21 +30,7 @@ static int iso_probe(const struct pf_host *host, const char *path)
 static int iso_open(const struct pf_host *host, const struct pf_args *args,
 		    void **state)
 {
-	struct iso_state *s;
-	const char *path = host->arg_string(args, "path");
-
-	if (!path || !*path) {
-		host->log(PF_LOG_ERROR, NAME, "no source path given");
-		return -PF_EINVAL;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
-		return -PF_ENOMEM;
-	}
-	s->host = host;
-	*state = s;
-	return 0;
+	return src_base_open(host, args, NAME, sizeof(struct iso_state), state);
 }
 
 /*
@@ -55,12 +41,12 @@ static int iso_open(const struct pf_host *host, const struct pf_args *args,
 static int iso_run(void *state, struct pf_job *job)
 {
 	struct iso_state *s = state;
-	const struct pf_host *h = s->host;
+	const struct pf_host *h = s->b.host;
 	struct iso_media *m = NULL;
 	const char *layout;
 	int ret;
 
-	ret = media_open(h, s->path, &m);
+	ret = media_open(h, s->b.path, &m);
 	if (ret)
 		return ret;
 	layout = m->udf ? "iso-udf" : m->joliet ? "iso-joliet" : "iso9660";
@@ -70,16 +56,6 @@ static int iso_run(void *state, struct pf_job *job)
 		return ret;
 	}
 	return h->job_set_fact(job, PF_FACT_LAYOUT, layout);
-}
-
-static void iso_close(void *state)
-{
-	struct iso_state *s = state;
-
-	if (!s)
-		return;
-	free(s->path);
-	free(s);
 }
 
 /* The options this plugin reads (peforge help outputs prints them). */
@@ -95,7 +71,7 @@ PF_EXPORT const struct pf_plugin pf_plugin_v1 = {
 	.summary = "a Windows installation ISO read in place (UDF, Joliet or ISO 9660)",
 	.open = iso_open,
 	.run = iso_run,
-	.close = iso_close,
+	.close = src_base_close,
 	.probe = iso_probe,
 	.options = options,
 };
