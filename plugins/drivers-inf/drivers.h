@@ -33,11 +33,15 @@
 #include "hostfs.h"
 #include "fsutil.h"
 #include "inf.h"
+#include "batch.h"
 
 #define NAME "inf"
 #define ORIGIN "drivers"
 #define DEFAULT_DEST "Windows/System32/peforge/drivers"
 #define MAX_INF_SIZE (16u << 20)  /* real INFs are well under 1 MiB */
+/* The job fact that gives the image's language (a LANGID in hex, "0407")
+ * for [Strings.LLLL]; no plugin sets it yet: then en-US (0409). */
+#define FACT_LANGID "langid"
 
 struct drv_state {
 	const struct pf_host *host;
