@@ -74,6 +74,7 @@ int scan(const struct pf_host *h, const char *root, const char *rel,
 	 struct strv *list);
 int resolve_ci(const char *root, const char *rel, char **out);
 int add_package(struct run_ctx *c, const char *folder, const char *rel);
+char *shown(const char *s);
 
 /* startcmd.c */
 int update_start(struct run_ctx *c);

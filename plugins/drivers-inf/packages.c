@@ -282,20 +282,54 @@ static const char *bad_name(const char *name)
 	return NULL;
 }
 
-/* Log "drivers: skipped REL: <why>" as a warning and count it. */
+/* S with its control characters written as C escapes (\r, \n, \t,
+ * \xHH), so that a hostile name stays on its log line; malloc'd, NULL on
+ * no memory. */
+char *shown(const char *s)
+{
+	size_t n = 0, i;
+	char *o;
+
+	for (i = 0; s[i]; i++)
+		n += (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? 4 : 1;
+	o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	for (i = 0, n = 0; s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\r' || ch == '\n' || ch == '\t')
+			n += (size_t)sprintf(o + n, "\\%c", ch == '\r' ? 'r' : ch == '\n' ? 'n' : 't');
+		else if (ch < 0x20 || ch == 0x7F)
+			n += (size_t)sprintf(o + n, "\\x%02X", ch);
+		else
+			o[n++] = (char)ch;
+	}
+	o[n] = '\0';
+	return o;
+}
+
+/* Log "drivers: skipped REL: <why>" as one warning line (control
+ * characters shown as escapes) and count it. */
 static void skip(struct run_ctx *c, const char *rel, const char *fmt, ...)
 	PF_PRINTF(3, 4);
 static void skip(struct run_ctx *c, const char *rel, const char *fmt, ...)
 {
 	va_list ap;
-	char *why = NULL;
+	char *why = NULL, *line = NULL, *safe;
 
 	va_start(ap, fmt);
 	if (vasprintf(&why, fmt, ap) < 0)
 		why = NULL;
 	va_end(ap);
-	c->s->host->log(PF_LOG_WARN, NAME, "drivers: skipped %s: %s", rel,
-			why ? why : "(no memory for the reason)");
+	if (asprintf(&line, "drivers: skipped %s: %s", rel,
+		     why ? why : "(no memory for the reason)") < 0)
+		line = NULL;
+	safe = line ? shown(line) : NULL;
+	c->s->host->log(PF_LOG_WARN, NAME, "%s", safe ? safe :
+			"drivers: skipped a package (no memory for the message)");
+	free(safe);
+	free(line);
 	free(why);
 	c->skipped++;
 }
@@ -414,6 +448,7 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 	const struct pf_host *h = c->s->host;
 	char *path = fsu_join(folder, rel), *infdir = NULL, *data = NULL, *pkg = NULL;
 	char *pkgdir = NULL, *target = NULL, *line = NULL, *base = NULL, *real = NULL;
+	char *why_rel = NULL;
 	const char *infname = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	const char *catalog;
 	struct strv srcs = { 0 }, rels = { 0 };
@@ -552,14 +587,17 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 	}
 	if (ret)
 		goto out;
-	h->log(PF_LOG_INFO, NAME, "drivers: added %s as %s (class %s, %zu file%s)", rel,
-	       c->names.v[c->names.n - 1], drv.class_name && *drv.class_name ?
-	       drv.class_name : "unknown", srcs.n, srcs.n == 1 ? "" : "s");
+	if (asprintf(&line, "drivers: added %s as %s (class %s, %zu file%s)", rel,
+		     c->names.v[c->names.n - 1], drv.class_name && *drv.class_name ?
+		     drv.class_name : "unknown", srcs.n, srcs.n == 1 ? "" : "s") < 0)
+		line = NULL;
+	target = line ? shown(line) : NULL;  /* one line, whatever the names */
+	h->log(PF_LOG_INFO, NAME, "%s", target ? target : "drivers: added a package");
 	c->added++;
 out:
 	if (ret == -PF_ENOMEM)
 		h->log(PF_LOG_ERROR, NAME, "drivers: %s: out of memory while reading this "
-		       "package", rel);
+		       "package", (why_rel = shown(rel)) ? why_rel : "(an INF)");
 	inf_files_free(files, nfiles);
 	inf_driver_clear(&drv);
 	inf_free(inf);
@@ -573,6 +611,7 @@ out:
 	free(infdir);
 	free(base);
 	free(real);
+	free(why_rel);
 	free(path);
 	return ret;
 }
