@@ -7,9 +7,12 @@
  * the start script.
  *
  * For each folder (args "dir.1".."dir.N", absolute host paths) every *.inf
- * under it is read, in the byte order of its relative path.  A package for
- * another architecture than the image's, malformed, or missing one of its
- * files is skipped with one warning saying why.  A kept package is staged
+ * under it is read, in the byte order of its relative path, by Windows'
+ * rules (inf.h).  A package for another architecture than the image's,
+ * malformed, missing one of its files, or hostile (a control character in
+ * a name, a symbolic link that leaves the INF's folder) is skipped with one
+ * warning saying why.  Links that stay inside are copied as the bytes they
+ * lead to.  A kept package is staged
  * under DEST/<pkg>/ (arg "dest", default Windows/System32/peforge/drivers),
  * its files keeping their subfolders relative to the INF, and one
  * `drvload "...\<pkg>\<name>.inf"` line per package goes into start.cmd
