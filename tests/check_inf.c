@@ -3,6 +3,9 @@
  * the driver-package facts of realistic INFs. */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <time.h>
+
 #include "check_common.h"
 #include "inf.h"
 
@@ -176,9 +179,32 @@ static const struct {
 	{ "an undefined %strkey% stays", "[S]\nk = %Nope%\n", "S", 0, "k", 0, "%Nope%" },
 	{ "[Strings.0409] as a fallback", "[S]\nk = %A%\n[Strings.0409]\nA = us\n", "S", 0, "k",
 	  0, "us" },
-	{ "[Strings] before [Strings.0409]",
+	{ "[Strings.0409] (the image's language) before [Strings]",
 	  "[S]\nk = %A%\n[Strings.0409]\nA = us\n[Strings]\nA = neutral\n", "S", 0, "k", 0,
+	  "us" },
+	{ "[Strings] for a key the language section lacks",
+	  "[S]\nk = %B%\n[Strings.0409]\nA = us\n[Strings]\nB = neutral\n", "S", 0, "k", 0,
 	  "neutral" },
+	{ "[Strings.0009] (the primary language) before [Strings]",
+	  "[S]\nk = %A%\n[Strings]\nA = neutral\n[strings.0009]\nA = en\n", "S", 0, "k", 0,
+	  "en" },
+	{ "[Strings] before another locale",
+	  "[S]\nk = %A%\n[Strings.040C]\nA = fr\n[Strings]\nA = neutral\n", "S", 0, "k", 0,
+	  "neutral" },
+	{ "a '%' never closed is kept (Intel AMT iresole.inf)",
+	  "[S]\nIOConfig=8@100-ffff%fff8(3ff::)\n", "S", 0, "IOConfig", 0,
+	  "8@100-ffff%fff8(3ff::)" },
+	{ "a '%' never closed after a token", "[S]\nk = %A% 50%\n[Strings]\nA = x\n", "S", 0,
+	  "k", 0, "x 50%" },
+	{ "a '%' never closed, alone", "[Version]\nProvider = %Mfg\n", "Version", 0,
+	  "Provider", 0, "%Mfg" },
+	{ "a '%' never closed in a key", "[M]\n\n%Mfg = x\n", "M", 0, "%Mfg", 0, "x" },
+	{ "a '%' never closed, after a continuation", "[S]\nk = a, \\\n b, \\\n 50%\n", "S",
+	  0, "k", 2, "50%" },
+	{ "text before the first section is ignored", "; hi\nSignature = x\n[Version]\nk = v\n",
+	  "Version", 0, "k", 0, "v" },
+	{ "a continued line before the first section is ignored",
+	  "junk, \\\n more\n[S]\nk = v\n", "S", 0, "k", 0, "v" },
 	{ "[Strings.0409] before another locale",
 	  "[S]\nk = %A%\n[Strings.040C]\nA = fr\n[Strings.0409]\nA = us\n", "S", 0, "k", 0,
 	  "us" },
@@ -278,14 +304,6 @@ static const struct {
 	{ "unterminated section at the end", "[Version]\nA=1\n[Str", 0,
 	  "line 3: unterminated section name" },
 	{ "']' on the next line", "[Ver\nsion]\n", 0, "line 1: unterminated section name" },
-	{ "a '%' never closed", "[Version]\nClass = Net\nProvider = %Mfg\n", 0,
-	  "line 3: '%' opens a %strkey% token that is never closed" },
-	{ "a '%' never closed in a key", "[M]\n\n%Mfg = x\n", 0,
-	  "line 3: '%' opens a %strkey% token that is never closed" },
-	{ "a '%' never closed, after a continuation",
-	  "[S]\nk = a, \\\n b, \\\n 50%\n", 0, "line 2: '%' opens" },
-	{ "text before the first section", "; hi\nSignature = x\n[Version]\n", 0,
-	  "line 2: text before the first [section]" },
 	{ "UTF-16LE with an odd byte count",
 	  "\xff\xfe[\0V\0]\0\r\0\n\0A\0=\0" "1\0\r\0\n\0B", 23,
 	  "line 3: UTF-16 text with an odd number of bytes" },
@@ -677,6 +695,231 @@ START_TEST(test_inf_many_strings)
 }
 END_TEST
 
+/* Text before the first section is dropped: no line of it reaches a
+ * section (the header lines of old INFs, a stray key). */
+START_TEST(test_inf_text_before_sections)
+{
+	struct inf *inf = parse_ok("Signature = x\nstray, \\\n line\n[Version]\nk = v\n");
+
+	ck_assert_uint_eq(inf_section_count(inf), 1);
+	ck_assert_uint_eq(inf_section(inf, "Version")->nlines, 1);
+	ck_assert_ptr_null(inf_value(inf, "Version", "Signature", 0));
+	inf_free(inf);
+	/* without any section: nothing, and no error */
+	inf = parse_ok("Signature = x\n");
+	ck_assert_uint_eq(inf_section_count(inf), 0);
+	inf_free(inf);
+}
+END_TEST
+
+/* A NUL byte of an ANSI or UTF-8 INF is a space, not the end of the text;
+ * in UTF-16, U+0000 still ends it. */
+START_TEST(test_inf_nul_is_space)
+{
+	static const char ansi[] = "[S]\nk = a\0b\n\0x = 1\n";
+	static const char utf8[] = "\xef\xbb\xbf[S]\nk = a\0\0b\n";
+	struct inf *inf = NULL;
+	char err[64];
+
+	ck_assert_int_eq(inf_parse(ansi, sizeof(ansi) - 1, &inf, err, sizeof(err)), 0);
+	ck_assert_str_eq(inf_value(inf, "S", "k", 0), "a b");
+	ck_assert_str_eq(inf_value(inf, "S", "x", 0), "1");
+	inf_free(inf);
+	ck_assert_int_eq(inf_parse(utf8, sizeof(utf8) - 1, &inf, err, sizeof(err)), 0);
+	ck_assert_str_eq(inf_value(inf, "S", "k", 0), "a  b");
+	inf_free(inf);
+}
+END_TEST
+
+/* The image's language picks the strings: [Strings.LLLL], then
+ * [Strings.00PP] (primary language), then [Strings], then others. */
+START_TEST(test_inf_strings_language)
+{
+	static const char text[] =
+		"[S]\nk = %A%\nb = %B%\nc = %C%\nd = %D%\n"
+		"[Strings]\nA = neutral\nB = neutral\nC = neutral\n"
+		"[Strings.0407]\nA = de-DE\n"
+		"[Strings.0007]\nA = de\nB = de\n"
+		"[Strings.0409]\nA = us\nB = us\nC = us\nD = us\n";
+	struct inf *inf = NULL;
+	char err[64];
+
+	ck_assert_int_eq(inf_parse_lang(text, strlen(text), 0x0407, &inf, err, sizeof(err)), 0);
+	ck_assert_str_eq(inf_value(inf, "S", "k", 0), "de-DE");
+	ck_assert_str_eq(inf_value(inf, "S", "b", 0), "de");
+	ck_assert_str_eq(inf_value(inf, "S", "c", 0), "neutral");
+	ck_assert_str_eq(inf_value(inf, "S", "d", 0), "us");
+	ck_assert_str_eq(inf_string(inf, "a"), "de-DE");
+	inf_free(inf);
+	/* Swiss German: no [Strings.0807], its primary language 0007 */
+	ck_assert_int_eq(inf_parse_lang(text, strlen(text), 0x0807, &inf, err, sizeof(err)), 0);
+	ck_assert_str_eq(inf_value(inf, "S", "k", 0), "de");
+	inf_free(inf);
+	/* the default: en-US */
+	inf = parse_ok(text);
+	ck_assert_str_eq(inf_value(inf, "S", "k", 0), "us");
+	ck_assert_str_eq(inf_value(inf, "S", "c", 0), "us");
+	inf_free(inf);
+	ck_assert_uint_eq(inf_langid("0407"), 0x0407);
+	ck_assert_uint_eq(inf_langid("0x040c"), 0x040C);
+	ck_assert_uint_eq(inf_langid("040C"), 0x040C);
+	ck_assert_uint_eq(inf_langid("de-DE"), 0);
+	ck_assert_uint_eq(inf_langid("04070"), 0);
+	ck_assert_uint_eq(inf_langid("407"), 0);
+	ck_assert_uint_eq(inf_langid(NULL), 0);
+}
+END_TEST
+
+/* The peak memory of this process, in KiB. */
+static long peak_kib(void)
+{
+	struct rusage ru;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+/* A substituted field is cut at 4,095 characters (a UTF-8 character is
+ * never cut); an INF of 166 KB whose tokens would expand to gigabytes
+ * parses in little memory; a whole INF may not grow past 32 MiB. */
+START_TEST(test_inf_strkey_caps)
+{
+	size_t n = 160 * 1024, i, len = 0;
+	char *text = malloc(n + 64 * 1024);
+	struct inf *inf = NULL;
+	const char *v;
+	char err[160];
+	long before = peak_kib();
+
+	ck_assert_ptr_nonnull(text);
+	/* one field of ~53,000 tokens of an 8 KB string: 430 MB uncapped */
+	len += (size_t)sprintf(text, "[S]\nk = ");
+	for (i = 0; len < n; i++)
+		len += (size_t)sprintf(text + len, "%%A%%");
+	len += (size_t)sprintf(text + len, "\nu = %%U%%%%U%%\n[Strings]\nA = \"");
+	for (i = 0; i < 8000; i++)
+		text[len++] = 'a';
+	len += (size_t)sprintf(text + len, "\"\nU = \"");
+	for (i = 0; i < 3000; i++)
+		len += (size_t)sprintf(text + len, "\xc3\xa9");  /* 2 bytes, 1 character */
+	len += (size_t)sprintf(text + len, "\"\n");
+	ck_assert_int_eq(inf_parse(text, len, &inf, err, sizeof(err)), 0);
+	v = inf_value(inf, "S", "k", 0);
+	ck_assert_uint_eq(strlen(v), 4095);
+	v = inf_value(inf, "S", "u", 0);
+	ck_assert_uint_eq(strlen(v), 2 * 4095);
+	inf_free(inf);
+	ck_assert_msg(peak_kib() - before < 64 * 1024, "peak memory grew by %ld KiB",
+		      peak_kib() - before);
+
+	/* 12,000 lines of a 4 KB string: 48 MB of substitutions, refused */
+	len = (size_t)sprintf(text, "[S]\n");
+	text = realloc(text, 12000 * 8 + 8192);
+	ck_assert_ptr_nonnull(text);
+	for (i = 0; i < 12000; i++)
+		len += (size_t)sprintf(text + len, "%%A%%\n");
+	len += (size_t)sprintf(text + len, "[Strings]\nA = ");
+	for (i = 0; i < 4000; i++)
+		text[len++] = 'b';
+	text[len++] = '\n';
+	ck_assert_int_eq(inf_parse(text, len, &inf, err, sizeof(err)), -PF_EINVAL);
+	ck_assert_msg(strstr(err, "substitutions make the INF more than 32 MiB larger"), "%s",
+		      err);
+	free(text);
+}
+END_TEST
+
+/* Parsing is linear: 100,000 sections, 100,000 files and disks, and keys
+ * looked up in a large section, in well under the test's time. */
+START_TEST(test_inf_linear)
+{
+	size_t n = 100000, i, len = 0, nf = 0;
+	char *text = malloc(n * 100 + 256);
+	struct inf *inf = NULL;
+	struct inf_file *files = NULL;
+	struct timespec t0, t1;
+	char err[64], key[32];
+	double secs;
+
+	ck_assert_ptr_nonnull(text);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "[Sec%zu]\nk = v%zu\n", i, i);
+	len += (size_t)sprintf(text + len, "[SourceDisksNames]\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%zu = d,,,dir%zu\n", i, i);
+	len += (size_t)sprintf(text + len, "[SourceDisksFiles]\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "f%zu.sys = %zu\n", i, i);
+	len += (size_t)sprintf(text + len, "F7.SYS = 8\n");
+	ck_assert_int_eq(inf_parse(text, len, &inf, err, sizeof(err)), 0);
+	ck_assert_uint_eq(inf_section_count(inf), n + 2);
+	ck_assert_str_eq(inf_value(inf, "sec99999", "K", 0), "v99999");
+	snprintf(key, sizeof(key), "%zu", n - 1);
+	ck_assert_str_eq(inf_value(inf, "SourceDisksNames", key, 3), "dir99999");
+	ck_assert_ptr_null(inf_value(inf, "SourceDisksNames", "nope", 0));
+	ck_assert_int_eq(inf_driver_files(inf, "amd64", &files, &nf), 0);
+	ck_assert_uint_eq(nf, n);
+	ck_assert_str_eq(files[7].path, "dir8/F7.SYS");  /* the later line wins */
+	ck_assert_str_eq(files[n - 1].path, "dir99999/f99999.sys");
+	inf_files_free(files, nf);
+	inf_free(inf);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(secs < 10, "parsing took %.1f s", secs);
+	free(text);
+}
+END_TEST
+
+/* What Windows decides for a package: the signature first, then the
+ * manufacturers, then the arch; each with its reason. */
+START_TEST(test_inf_driver_check)
+{
+	static const struct {
+		const char *text, *arch;
+		enum inf_verdict want;
+		const char *name, *why;
+	} cases[] = {
+		{ "[Version]\nSignature=\"$Windows NT$\"\n[Manufacturer]\nM=Models,NTamd64\n",
+		  "amd64", INF_KEEP, "add", "" },
+		{ "[Version]\nsignature=$chicago$\n[Manufacturer]\nM=Models\n", "x86", INF_KEEP,
+		  "add", "" },
+		{ "[Version]\nSignature=\"$WINDOWS 95$\"\n[Manufacturer]\nM=Models\n", "x86",
+		  INF_KEEP, "add", "" },
+		{ "[Version]\nClass=Net\n[Manufacturer]\nM=Models,NTamd64\n", "amd64",
+		  INF_SKIP_SIGNATURE, "skip:bad-signature", "no [Version] Signature" },
+		{ "[Version]\nSignature=\"$Windows 3.1$\"\n[Manufacturer]\nM=Models\n", "x86",
+		  INF_SKIP_SIGNATURE, "skip:bad-signature", "no [Version] Signature" },
+		{ "[StfVariableSyms]\n!X = 1\n", "x86", INF_SKIP_SIGNATURE, "skip:bad-signature",
+		  "no [Version] Signature" },
+		{ "[Version]\nSignature=\"$Windows NT$\"\n", "amd64", INF_SKIP_NO_MODELS,
+		  "skip:no-manufacturer", "no [Manufacturer] section" },
+		{ "[Version]\nSignature=\"$Windows NT$\"\n[Manufacturer]\nM=Models,NTx86\n",
+		  "amd64", INF_SKIP_ARCH, "skip:arch", "for x86 only, the image is amd64" },
+		{ "[Version]\nSignature=\"$Windows NT$\"\n[Manufacturer]\nM=Models,NTia64\n",
+		  "amd64", INF_SKIP_ARCH, "skip:arch",
+		  "for none of x86, amd64, arm64 (the image is amd64)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct inf *inf = parse_ok(cases[i].text);
+		struct inf_driver drv;
+		char why[200];
+		enum inf_verdict v;
+
+		ck_assert_int_eq(inf_driver_info(inf, &drv), 0);
+		v = inf_driver_check(inf, &drv, cases[i].arch, why, sizeof(why));
+		ck_assert_msg(v == cases[i].want, "case %zu: verdict %d", i, (int)v);
+		ck_assert_str_eq(inf_verdict_name(v), cases[i].name);
+		ck_assert_msg(strstr(why, cases[i].why) == why, "case %zu: '%s'", i, why);
+		ck_assert_int_eq(inf_driver_check(inf, &drv, cases[i].arch, NULL, 0), v);
+		inf_driver_clear(&drv);
+		inf_free(inf);
+	}
+}
+END_TEST
+
 static Suite *suite_inf(void)
 {
 	Suite *s = suite_create("inf");
@@ -690,12 +933,19 @@ static Suite *suite_inf(void)
 	tcase_add_loop_test(tc, test_inf_malformed, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_inf_utf16_nul_ends_text);
 	tcase_add_test(tc, test_inf_many_strings);
+	tcase_add_test(tc, test_inf_text_before_sections);
+	tcase_add_test(tc, test_inf_nul_is_space);
+	tcase_add_test(tc, test_inf_strings_language);
+	tcase_add_test(tc, test_inf_strkey_caps);
+	tcase_add_test(tc, test_inf_linear);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(td, test_inf_driver_packages, 0,
 			    (int)(sizeof(pkgs) / sizeof(pkgs[0])));
 	tcase_add_test(td, test_inf_manufacturer_decorations);
 	tcase_add_test(td, test_inf_driver_files_details);
 	tcase_add_test(td, test_inf_arch_names);
+	tcase_add_test(td, test_inf_driver_check);
 	suite_add_tcase(s, td);
 	return s;
 }

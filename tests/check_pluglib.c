@@ -1,7 +1,8 @@
 /* tests/check_pluglib.c - the plugins' library plugins/lib: the file helpers
  * (join, is_dir, read_file, rm_rf, copies with progress, file trees) and the
  * output helpers of outlib (whole-or-absent folders, writing one file of a
- * tree from the media, a host file or bytes). */
+ * tree from the media, a host file or bytes) and batch, the one escaping
+ * function for the inside of double quotes in a cmd.exe batch line. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include "check_common.h"
 #include "fsutil.h"
 #include "outlib.h"
+#include "batch.h"
 
 /* DIR/REL (malloc'd). */
 static char *at(const char *dir, const char *rel)
@@ -438,11 +440,69 @@ START_TEST(test_outlib_dirs)
 }
 END_TEST
 
+/* batch_escape_quoted: the "quoted" context of scripts/peforge/batch.lua:
+ * '%' doubled, cmd's specials passed through (they are plain inside
+ * quotes), TAB and bytes >= 0x80 kept. */
+START_TEST(test_batch_quoted_escapes)
+{
+	static const struct { const char *in, *want; } ok[] = {
+		{ "", "" },
+		{ "Windows\\System32\\drv\\net.inf", "Windows\\System32\\drv\\net.inf" },
+		{ "100%", "100%%" },
+		{ "%PATH%", "%%PATH%%" },
+		{ "a & b | c < d > e ^ f ( g ) !h", "a & b | c < d > e ^ f ( g ) !h" },
+		{ "tab\there", "tab\there" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char *out = NULL, why[128] = "untouched";
+
+		ck_assert_int_eq(batch_escape_quoted(ok[i].in, &out, why, sizeof(why)), 0);
+		ck_assert_str_eq(out, ok[i].want);
+		ck_assert_int_eq(batch_check_quoted(ok[i].in, NULL, 0), 0);
+		free(out);
+	}
+}
+END_TEST
+
+/* What cmd cannot carry inside quotes is refused, saying which byte: line
+ * breaks (a CR LF would start a command of the name's author), the other
+ * control characters, DEL and the double quote that would end the quotes. */
+START_TEST(test_batch_quoted_refuses)
+{
+	static const struct { const char *in, *why; } bad[] = {
+		{ "evil.inf\r\ncalc.exe", "character 0x0D at byte 9 cannot be written into a "
+		  "batch file" },
+		{ "evil\n.inf", "character 0x0A at byte 5 " },
+		{ "\x01", "character 0x01 at byte 1 " },
+		{ "a\x1b[31m", "character 0x1B at byte 2 " },
+		{ "del\x7f", "character 0x7F at byte 4 " },
+		{ "a\" & calc & \"", "a double quote (\") at byte 2 cannot be written inside "
+		  "double quotes" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *out = (char *)bad, why[160];
+
+		ck_assert_int_eq(batch_escape_quoted(bad[i].in, &out, why, sizeof(why)),
+				 -PF_EINVAL);
+		ck_assert_ptr_eq(out, (char *)bad);
+		ck_assert_msg(strstr(why, bad[i].why) == why, "case %zu: '%s'", i, why);
+		ck_assert_int_eq(batch_check_quoted(bad[i].in, NULL, 0), -PF_EINVAL);
+		ck_assert_int_eq(batch_escape_quoted(bad[i].in, &out, NULL, 0), -PF_EINVAL);
+	}
+}
+END_TEST
+
 static Suite *suite_pluglib(void)
 {
 	Suite *s = suite_create("pluglib");
 	TCase *tf = tcase_create("fsutil");
 	TCase *to = tcase_create("outlib");
+	TCase *tb;
 
 	tcase_add_test(tf, test_join);
 	tcase_add_test(tf, test_is_dir_read_file);
@@ -454,6 +514,10 @@ static Suite *suite_pluglib(void)
 	tcase_add_test(to, test_outlib_put);
 	tcase_add_test(to, test_outlib_dirs);
 	suite_add_tcase(s, to);
+	tb = tcase_create("batch");
+	tcase_add_test(tb, test_batch_quoted_escapes);
+	tcase_add_test(tb, test_batch_quoted_refuses);
+	suite_add_tcase(s, tb);
 	return s;
 }
 

@@ -7,9 +7,12 @@
  * the start script.
  *
  * For each folder (args "dir.1".."dir.N", absolute host paths) every *.inf
- * under it is read, in the byte order of its relative path.  A package for
- * another architecture than the image's, malformed, or missing one of its
- * files is skipped with one warning saying why.  A kept package is staged
+ * under it is read, in the byte order of its relative path, by Windows'
+ * rules (inf.h).  A package for another architecture than the image's,
+ * malformed, missing one of its files, or hostile (a control character in
+ * a name, a symbolic link that leaves the INF's folder) is skipped with one
+ * warning saying why.  Links that stay inside are copied as the bytes they
+ * lead to.  A kept package is staged
  * under DEST/<pkg>/ (arg "dest", default Windows/System32/peforge/drivers),
  * its files keeping their subfolders relative to the INF, and one
  * `drvload "...\<pkg>\<name>.inf"` line per package goes into start.cmd
@@ -33,11 +36,15 @@
 #include "hostfs.h"
 #include "fsutil.h"
 #include "inf.h"
+#include "batch.h"
 
 #define NAME "inf"
 #define ORIGIN "drivers"
 #define DEFAULT_DEST "Windows/System32/peforge/drivers"
 #define MAX_INF_SIZE (16u << 20)  /* real INFs are well under 1 MiB */
+/* The job fact that gives the image's language (a LANGID in hex, "0407")
+ * for [Strings.LLLL]; no plugin sets it yet: then en-US (0409). */
+#define FACT_LANGID "langid"
 
 struct drv_state {
 	const struct pf_host *host;
@@ -70,6 +77,7 @@ int scan(const struct pf_host *h, const char *root, const char *rel,
 	 struct strv *list);
 int resolve_ci(const char *root, const char *rel, char **out);
 int add_package(struct run_ctx *c, const char *folder, const char *rel);
+char *shown(const char *s);
 
 /* startcmd.c */
 int update_start(struct run_ctx *c);

@@ -232,65 +232,158 @@ static char *package_name(const struct strv *used, const char *name)
 }
 
 /*
- * The drvload line (CRLF-ended, malloc'd) for IMAGE_PATH, a '/'-separated
- * path inside the image: "Windows/..." becomes %SYSTEMROOT%\..., anything
- * else %SYSTEMDRIVE%\...; a '%' of the path is doubled for cmd.
+ * The drvload line (CRLF-ended) for IMAGE_PATH, a '/'-separated path
+ * inside the image, in *LINE (malloc'd): "Windows/..." becomes
+ * %SYSTEMROOT%\..., anything else %SYSTEMDRIVE%\...; the path goes through
+ * batch_escape_quoted, the one escaping function for cmd.  Returns 0,
+ * -PF_ENOMEM, or -PF_EINVAL when cmd cannot carry the path (WHY says why).
  */
-static char *drvload_line(const char *image_path)
+static int drvload_line(const char *image_path, char **line, char *why, size_t len)
 {
 	const char *p = image_path, *root = "%SYSTEMDRIVE%\\";
-	char *line, *q;
-	size_t n = 0;
+	char *win, *esc = NULL, *q;
+	int ret;
 
 	if (!strncasecmp(p, "Windows/", 8)) {
 		root = "%SYSTEMROOT%\\";
 		p += 8;
 	}
-	line = malloc(strlen(root) + 2 * strlen(p) + 16);
-	if (!line)
-		return NULL;
-	q = line + sprintf(line, "drvload \"%s", root);
-	for (; *p; p++) {
-		if (*p == '%')
-			q[n++] = '%';
-		q[n++] = *p == '/' ? '\\' : *p;
+	win = strdup(p);
+	if (!win)
+		return -PF_ENOMEM;
+	for (q = win; *q; q++)
+		if (*q == '/')
+			*q = '\\';
+	ret = batch_escape_quoted(win, &esc, why, len);
+	free(win);
+	if (ret)
+		return ret;
+	if (asprintf(line, "drvload \"%s%s\"\r\n", root, esc) < 0) {
+		*line = NULL;
+		ret = -PF_ENOMEM;
 	}
-	strcpy(q + n, "\"\r\n");
-	return line;
+	free(esc);
+	return ret;
 }
 
-/* Log "drivers: skipped REL: <why>" as a warning and count it. */
+/* NULL when NAME (a file or folder path, '/'-separated) can be a Windows
+ * path, else what is wrong with it: a control character, or one of
+ * < > : " | ? * \ that Windows does not allow in file names. */
+static const char *bad_name(const char *name)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)name; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return "a control character (a line break?)";
+		if (strchr("<>:\"|?*\\", *p))
+			return "a character Windows does not allow in file names";
+	}
+	return NULL;
+}
+
+/* S with its control characters written as C escapes (\r, \n, \t,
+ * \xHH), so that a hostile name stays on its log line; malloc'd, NULL on
+ * no memory. */
+char *shown(const char *s)
+{
+	size_t n = 0, i;
+	char *o;
+
+	for (i = 0; s[i]; i++)
+		n += (unsigned char)s[i] < 0x20 || s[i] == 0x7F ? 4 : 1;
+	o = malloc(n + 1);
+	if (!o)
+		return NULL;
+	for (i = 0, n = 0; s[i]; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\r' || ch == '\n' || ch == '\t')
+			n += (size_t)sprintf(o + n, "\\%c", ch == '\r' ? 'r' : ch == '\n' ? 'n' : 't');
+		else if (ch < 0x20 || ch == 0x7F)
+			n += (size_t)sprintf(o + n, "\\x%02X", ch);
+		else
+			o[n++] = (char)ch;
+	}
+	o[n] = '\0';
+	return o;
+}
+
+/* Log "drivers: skipped REL: <why>" as one warning line (control
+ * characters shown as escapes) and count it. */
 static void skip(struct run_ctx *c, const char *rel, const char *fmt, ...)
 	PF_PRINTF(3, 4);
 static void skip(struct run_ctx *c, const char *rel, const char *fmt, ...)
 {
 	va_list ap;
-	char *why = NULL;
+	char *why = NULL, *line = NULL, *safe;
 
 	va_start(ap, fmt);
 	if (vasprintf(&why, fmt, ap) < 0)
 		why = NULL;
 	va_end(ap);
-	c->s->host->log(PF_LOG_WARN, NAME, "drivers: skipped %s: %s", rel,
-			why ? why : "(no memory for the reason)");
+	if (asprintf(&line, "drivers: skipped %s: %s", rel,
+		     why ? why : "(no memory for the reason)") < 0)
+		line = NULL;
+	safe = line ? shown(line) : NULL;
+	c->s->host->log(PF_LOG_WARN, NAME, "%s", safe ? safe :
+			"drivers: skipped a package (no memory for the message)");
+	free(safe);
+	free(line);
 	free(why);
 	c->skipped++;
 }
 
 /*
+ * The file whose bytes are copied for host file SRC of a package whose
+ * folder is BASE (canonical, from realpath): SRC itself, or what its
+ * symbolic links lead to when that stays inside BASE.  *REAL is malloc'd.
+ * Returns 0, 1 (a link leaves the folder, or leads nowhere: skipped,
+ * logged with WHAT and NAME) or -PF_ENOMEM.
+ */
+static int inside_real(struct run_ctx *c, const char *rel, const char *base,
+		       const char *src, const char *what, const char *name, char **real)
+{
+	size_t n = strlen(base);
+	char *r = realpath(src, NULL);
+
+	if (!r) {
+		if (errno == ENOMEM)
+			return -PF_ENOMEM;
+		skip(c, rel, "%s '%s' cannot be read: %s", what, name, strerror(errno));
+		return 1;
+	}
+	if (strncmp(r, base, n) || r[n] != '/') {
+		skip(c, rel, "%s '%s' is a symbolic link (or under one) that leaves the "
+		     "package's folder", what, name);
+		free(r);
+		return 1;
+	}
+	*real = r;
+	return 0;
+}
+
+/*
  * Add file WANT (relative to INFDIR, '/'-separated, as the INF names it)
- * to the package's SRCS (host paths) and RELS (paths on disk relative to
- * INFDIR) unless it is there already.  Returns 0, 1 (missing or outside
- * the package: skipped, logged) or -PF_ENOMEM.
+ * to the package's SRCS (the host files to copy: symbolic links that stay
+ * inside the folder BASE, canonical, are followed) and RELS (paths on disk
+ * relative to INFDIR) unless it is there already.  Returns 0, 1 (missing,
+ * outside the package or a name Windows cannot have: skipped, logged) or
+ * -PF_ENOMEM.
  */
 static int add_named(struct run_ctx *c, const char *rel, const char *infdir,
-		     const char *what, const char *name, const char *want,
-		     struct strv *srcs, struct strv *rels)
+		     const char *base, const char *what, const char *name,
+		     const char *want, struct strv *srcs, struct strv *rels)
 {
-	char *found = NULL, *full;
+	char *found = NULL, *full, *real = NULL;
+	const char *bad;
 	size_t i;
 	int ret;
 
+	if ((bad = bad_name(want))) {
+		skip(c, rel, "%s name named in the INF has %s", what, bad);
+		return 1;
+	}
 	if (has_dotdot(want)) {
 		skip(c, rel, "%s '%s' named in the INF is outside the package's folder "
 		     "('%s')", what, name, want);
@@ -304,6 +397,11 @@ static int add_named(struct run_ctx *c, const char *rel, const char *infdir,
 	}
 	if (ret)
 		return ret;
+	if ((bad = bad_name(found))) {
+		skip(c, rel, "%s '%s' is found under a name with %s", what, name, bad);
+		free(found);
+		return 1;
+	}
 	for (i = 0; i < rels->n; i++)
 		if (!strcasecmp(rels->v[i], found))
 			break;
@@ -312,12 +410,31 @@ static int add_named(struct run_ctx *c, const char *rel, const char *infdir,
 		return 0;
 	}
 	full = fsu_join(infdir, found);
-	ret = strv_add(srcs, full);
+	if (!full) {
+		free(found);
+		return -PF_ENOMEM;
+	}
+	ret = inside_real(c, rel, base, full, what, name, &real);
+	free(full);
+	if (ret) {
+		free(found);
+		return ret;
+	}
+	ret = strv_add(srcs, real);
 	if (!ret)
 		ret = strv_add(rels, found);
 	else
 		free(found);
 	return ret;
+}
+
+/* The image's language for [Strings.LLLL]: the job fact FACT_LANGID when a
+ * plugin set it (a LANGID, "0407"), else en-US (0409). */
+static unsigned image_langid(struct run_ctx *c)
+{
+	unsigned id = inf_langid(c->s->host->job_fact(c->job, FACT_LANGID));
+
+	return id ? id : INF_LANG_DEFAULT;
 }
 
 /*
@@ -330,14 +447,15 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 {
 	const struct pf_host *h = c->s->host;
 	char *path = fsu_join(folder, rel), *infdir = NULL, *data = NULL, *pkg = NULL;
-	char *pkgdir = NULL, *target = NULL, *line = NULL;
+	char *pkgdir = NULL, *target = NULL, *line = NULL, *base = NULL, *real = NULL;
+	char *why_rel = NULL;
 	const char *infname = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	const char *catalog;
 	struct strv srcs = { 0 }, rels = { 0 };
 	struct inf_driver drv = { 0 };
 	struct inf_file *files = NULL;
 	struct inf *inf = NULL;
-	char err[256], names[64];
+	char err[256];
 	size_t len = 0, nfiles = 0, i;
 	int ret = 0;
 
@@ -345,8 +463,8 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	if (strpbrk(infname, "<>:\"|?*\\")) {
-		skip(c, rel, "its name has a character Windows does not allow in file names");
+	if (bad_name(infname)) {
+		skip(c, rel, "its name has %s", bad_name(infname));
 		goto out;
 	}
 	infdir = strndup(path, (size_t)(strrchr(path, '/') - path));
@@ -354,7 +472,22 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 		ret = -PF_ENOMEM;
 		goto out;
 	}
-	ret = read_file(path, &data, &len);
+	base = realpath(infdir, NULL);
+	if (!base) {
+		ret = errno == ENOMEM ? -PF_ENOMEM : 0;
+		if (!ret)
+			skip(c, rel, "its folder cannot be read: %s", strerror(errno));
+		goto out;
+	}
+	/* the INF itself: a link that stays in its folder is read and copied
+	 * as the file it leads to */
+	ret = inside_real(c, rel, base, path, "the INF", infname, &real);
+	if (ret) {
+		if (ret > 0)
+			ret = 0;
+		goto out;
+	}
+	ret = read_file(real, &data, &len);
 	if (ret == -PF_EIO || ret == -PF_EINVAL) {
 		skip(c, rel, "%s", ret == -PF_EIO ? strerror(errno) :
 		     "larger than 16 MiB: not an INF");
@@ -363,7 +496,7 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 	}
 	if (ret)
 		goto out;
-	ret = inf_parse(data, len, &inf, err, sizeof(err));
+	ret = inf_parse_lang(data, len, image_langid(c), &inf, err, sizeof(err));
 	if (ret == -PF_EINVAL) {
 		skip(c, rel, "malformed INF: %s", err);
 		ret = 0;
@@ -373,21 +506,13 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 		ret = inf_driver_info(inf, &drv);
 	if (ret)
 		goto out;
-	if (!drv.nmodels) {
-		skip(c, rel, "no [Manufacturer] section: not a Plug and Play driver package");
-		goto out;
-	}
-	if (!inf_driver_supports(&drv, c->arch)) {
-		inf_arch_names(drv.archs, names, sizeof(names));
-		if (drv.archs)
-			skip(c, rel, "for %s only, the image is %s", names, c->arch);
-		else
-			skip(c, rel, "for none of x86, amd64, arm64 (the image is %s)",
-			     c->arch);
+	if (inf_driver_check(inf, &drv, c->arch, err, sizeof(err)) != INF_KEEP) {
+		skip(c, rel, "%s", err);
 		goto out;
 	}
 	/* the INF itself first, then its catalog and the files it names */
-	ret = strv_add(&srcs, strdup(path));
+	ret = strv_add(&srcs, real);
+	real = NULL;
 	if (!ret)
 		ret = strv_add(&rels, strdup(infname));
 	catalog = inf_driver_catalog(&drv, c->arch);
@@ -401,13 +526,14 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 		for (q = want; *q; q++)
 			if (*q == '\\')
 				*q = '/';
-		ret = add_named(c, rel, infdir, "catalog", catalog, want, &srcs, &rels);
+		ret = add_named(c, rel, infdir, base, "catalog", catalog, want, &srcs,
+				&rels);
 		free(want);
 	}
 	if (!ret)
 		ret = inf_driver_files(inf, c->arch, &files, &nfiles);
 	for (i = 0; !ret && i < nfiles; i++)
-		ret = add_named(c, rel, infdir, "file", files[i].name, files[i].path,
+		ret = add_named(c, rel, infdir, base, "file", files[i].name, files[i].path,
 				&srcs, &rels);
 	if (ret) {
 		if (ret > 0)
@@ -417,10 +543,24 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 
 	pkg = package_name(&c->names, infname);
 	pkgdir = pkg ? fsu_join(c->s->dest, pkg) : NULL;
-	if (!pkgdir) {
+	target = pkgdir ? fsu_join(pkgdir, infname) : NULL;
+	if (!target) {
 		ret = -PF_ENOMEM;
 		goto out;
 	}
+	/* the start script line first: a package whose path cmd cannot carry
+	 * is skipped before anything of it is staged */
+	ret = drvload_line(target, &line, err, sizeof(err));
+	free(target);
+	target = NULL;
+	if (ret == -PF_EINVAL) {
+		skip(c, rel, "its path in the image cannot be written into the start "
+		     "script: %s", err);
+		ret = 0;
+		goto out;
+	}
+	if (ret)
+		goto out;
 	for (i = 0; i < srcs.n; i++) {
 		struct pf_edit e = {
 			.op = PF_EDIT_ADD_FILE, .target = PF_TARGET_IMAGE,
@@ -434,16 +574,10 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 		}
 		e.path = target;
 		ret = h->edit_add(c->job, &e);
-		if (ret)
-			goto out;
-		if (i == 0)
-			line = drvload_line(target);
 		free(target);
 		target = NULL;
-		if (!line) {
-			ret = -PF_ENOMEM;
+		if (ret)
 			goto out;
-		}
 	}
 	ret = strv_add(&c->drvload, line);
 	line = NULL;
@@ -453,11 +587,17 @@ int add_package(struct run_ctx *c, const char *folder, const char *rel)
 	}
 	if (ret)
 		goto out;
-	h->log(PF_LOG_INFO, NAME, "drivers: added %s as %s (class %s, %zu file%s)", rel,
-	       c->names.v[c->names.n - 1], drv.class_name && *drv.class_name ?
-	       drv.class_name : "unknown", srcs.n, srcs.n == 1 ? "" : "s");
+	if (asprintf(&line, "drivers: added %s as %s (class %s, %zu file%s)", rel,
+		     c->names.v[c->names.n - 1], drv.class_name && *drv.class_name ?
+		     drv.class_name : "unknown", srcs.n, srcs.n == 1 ? "" : "s") < 0)
+		line = NULL;
+	target = line ? shown(line) : NULL;  /* one line, whatever the names */
+	h->log(PF_LOG_INFO, NAME, "%s", target ? target : "drivers: added a package");
 	c->added++;
 out:
+	if (ret == -PF_ENOMEM)
+		h->log(PF_LOG_ERROR, NAME, "drivers: %s: out of memory while reading this "
+		       "package", (why_rel = shown(rel)) ? why_rel : "(an INF)");
 	inf_files_free(files, nfiles);
 	inf_driver_clear(&drv);
 	inf_free(inf);
@@ -469,6 +609,9 @@ out:
 	free(pkg);
 	free(data);
 	free(infdir);
+	free(base);
+	free(real);
+	free(why_rel);
 	free(path);
 	return ret;
 }

@@ -56,7 +56,7 @@ static int drv_open(const struct pf_host *host, const struct pf_args *args,
 	const char *dest = host->arg_string(args, "dest");
 	struct drv_state *s = calloc(1, sizeof(*s));
 	const char **dirs;
-	char key[32];
+	char key[32], why[160];
 	int ret;
 
 	if (!s)
@@ -67,6 +67,13 @@ static int drv_open(const struct pf_host *host, const struct pf_args *args,
 		if (ret == -PF_ERECIPE)
 			host->log(PF_LOG_ERROR, NAME, "drivers: dest '%s': must be a folder "
 				  "inside the image (no '..')", dest);
+		goto out;
+	}
+	/* the folder goes into the drvload lines of the start script */
+	if (batch_check_quoted(s->dest, why, sizeof(why))) {
+		host->log(PF_LOG_ERROR, NAME, "drivers: dest '%s': cannot be written into "
+			  "the start script: %s", dest, why);
+		ret = -PF_ERECIPE;
 		goto out;
 	}
 	for (;;) {

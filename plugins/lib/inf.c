@@ -5,7 +5,9 @@
  * The bytes are first decoded to UTF-8 text with "\n" line ends, then cut
  * into sections and lines (quotes, comments, continuations, fields), and
  * last the %strkey% tokens are replaced once every [Strings] line is known,
- * since [Strings] usually comes last.
+ * since [Strings] usually comes last.  Sections, keys and strings are found
+ * through hash tables or a sorted index, so that the work stays linear in
+ * the size of the INF.
  */
 #define _POSIX_C_SOURCE 200809L  /* strndup */
 #include <stdarg.h>
@@ -41,24 +43,69 @@ void inf_free(struct inf *inf)
 			line_clear(&s->lines[j]);
 		free(s->lines);
 		free(s->name);
+		free(s->keyidx_);
 	}
 	free(inf->sections);
+	free(inf->sechash);
 	free(inf->strings);
 	free(inf);
+}
+
+/* 1 when NUL-terminated A is the N bytes at B, in any ASCII case. */
+static int ci_eq_n(const char *a, const char *b, size_t n)
+{
+	return !inf_ci_ncmp(a, b, n) && !a[n];
+}
+
+/* The slot of INF's section hash where section NAME (N bytes) is, or the
+ * empty slot where it would go. */
+static size_t section_slot(const struct inf *inf, const char *name, size_t n)
+{
+	size_t mask = inf->sechcap - 1, i = (size_t)inf_ci_hash(name, n) & mask;
+
+	while (inf->sechash[i] &&
+	       !ci_eq_n(inf->sections[inf->sechash[i] - 1].name, name, n))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Make room in INF's section hash for one more section.  0 or -PF_ENOMEM. */
+static int section_hash_grow(struct inf *inf)
+{
+	size_t cap = inf->sechcap ? inf->sechcap * 2 : 64, i, *old = inf->sechash;
+	size_t oldcap = inf->sechcap;
+
+	if ((inf->nsections + 1) * 2 <= inf->sechcap)
+		return 0;
+	inf->sechash = calloc(cap, sizeof(*inf->sechash));
+	if (!inf->sechash) {
+		inf->sechash = old;
+		return -PF_ENOMEM;
+	}
+	inf->sechcap = cap;
+	for (i = 0; i < oldcap; i++)
+		if (old[i]) {
+			const char *nm = inf->sections[old[i] - 1].name;
+
+			inf->sechash[section_slot(inf, nm, strlen(nm))] = old[i];
+		}
+	free(old);
+	return 0;
 }
 
 /* The index of section NAME (N bytes) of INF, added when absent, in *IDX. */
 static int section_get(struct inf *inf, const char *name, size_t n, size_t *idx)
 {
 	struct inf_section *s;
-	size_t i;
+	size_t slot;
+	int ret = section_hash_grow(inf);
 
-	for (i = 0; i < inf->nsections; i++) {
-		s = &inf->sections[i];
-		if (strlen(s->name) == n && !inf_ci_ncmp(s->name, name, n)) {
-			*idx = i;
-			return 0;
-		}
+	if (ret)
+		return ret;
+	slot = section_slot(inf, name, n);
+	if (inf->sechash[slot]) {
+		*idx = inf->sechash[slot] - 1;
+		return 0;
 	}
 	if (inf->nsections == inf->capsections) {
 		size_t cap = inf->capsections ? inf->capsections * 2 : 16;
@@ -75,6 +122,7 @@ static int section_get(struct inf *inf, const char *name, size_t n, size_t *idx)
 	if (!s->name)
 		return -PF_ENOMEM;
 	*idx = inf->nsections++;
+	inf->sechash[slot] = inf->nsections;
 	return 0;
 }
 
@@ -95,14 +143,22 @@ static int section_add_line(struct inf_section *s, struct inf_line *line)
 	return 0;
 }
 
-/* Append TOK's first LEN bytes to the field list *FIELDS (*N of them). */
-static int push_field(char ***fields, size_t *n, const struct buf *tok, size_t len)
+/* Append TOK's first LEN bytes to the field list *FIELDS (*N of them, room
+ * for *CAP). */
+static int push_field(char ***fields, size_t *n, size_t *cap, const struct buf *tok,
+		      size_t len)
 {
-	char **f = realloc(*fields, (*n + 1) * sizeof(*f));
+	char **f = *fields;
 
-	if (!f)
-		return -PF_ENOMEM;
-	*fields = f;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 4;
+
+		f = realloc(*fields, c * sizeof(*f));
+		if (!f)
+			return -PF_ENOMEM;
+		*fields = f;
+		*cap = c;
+	}
 	f[*n] = strndup(tok->p ? tok->p : "", len);
 	if (!f[*n])
 		return -PF_ENOMEM;
@@ -134,7 +190,7 @@ static int parse_line(const char **pp, unsigned *lineno, struct inf_line *line,
 	int started = 0, any = 0, may_key = 1, ret = 0;
 	char *key = NULL;
 	char **fields = NULL;
-	size_t nf = 0;
+	size_t nf = 0, capf = 0;
 
 	for (;;) {
 		char c = *p;
@@ -172,7 +228,7 @@ static int parse_line(const char **pp, unsigned *lineno, struct inf_line *line,
 			while (inf_is_blank(*p))
 				p++;
 		} else if (c == ',') {
-			ret = push_field(&fields, &nf, &tok, sig);
+			ret = push_field(&fields, &nf, &capf, &tok, sig);
 			tok.len = sig = 0;
 			started = 0;
 			any = 1;
@@ -202,7 +258,7 @@ static int parse_line(const char **pp, unsigned *lineno, struct inf_line *line,
 	}
 	*empty = !any;
 	if (any)
-		ret = push_field(&fields, &nf, &tok, sig);
+		ret = push_field(&fields, &nf, &capf, &tok, sig);
 out:
 	free(tok.p);
 	if (ret || !any) {
@@ -220,8 +276,9 @@ out:
 }
 
 /*
- * Cut TEXT into the sections of INF.  Returns 0, -PF_EINVAL (message with
- * the line number in ERR) or -PF_ENOMEM.
+ * Cut TEXT into the sections of INF; the lines before the first section
+ * are dropped, as SetupAPI drops them.  Returns 0, -PF_EINVAL (message
+ * with the line number in ERR) or -PF_ENOMEM.
  */
 static int parse_text(struct inf *inf, const char *text, char *err, size_t errlen)
 {
@@ -262,14 +319,15 @@ static int parse_text(struct inf *inf, const char *text, char *err, size_t errle
 			unsigned first = lineno;
 			int empty = 0;
 
-			if (cur == SIZE_MAX)
-				return inf_fail(err, errlen, lineno,
-					    "text before the first [section]");
 			ret = parse_line(&p, &lineno, &line, &empty);
 			if (ret)
 				return ret;
 			if (empty)
 				continue;
+			if (cur == SIZE_MAX) {
+				line_clear(&line);
+				continue;
+			}
 			line.lineno = first;
 			ret = section_add_line(&inf->sections[cur], &line);
 			if (ret) {
@@ -283,17 +341,49 @@ static int parse_text(struct inf *inf, const char *text, char *err, size_t errle
 
 /* ---- strings ------------------------------------------------------------ */
 
-/* The priority of section NAME as a strings section, or -1 when it is not
- * one: [Strings] 0, [Strings.0409] 1, another [Strings.*] 2. */
-static int strings_prio(const char *name)
+unsigned inf_langid(const char *text)
 {
-	if (!inf_ci_cmp(name, "Strings"))
+	unsigned v = 0;
+	size_t i;
+
+	if (!text)
 		return 0;
-	if (!inf_ci_cmp(name, "Strings.0409"))
-		return 1;
-	if (!inf_ci_ncmp(name, "Strings.", 8))
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		text += 2;
+	for (i = 0; i < 4; i++) {
+		char c = text[i];
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v = v * 16 + (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+	}
+	return text[4] ? 0 : v;
+}
+
+/* The priority of section NAME as a strings section for an image of
+ * language LANGID, or -1 when it is not one: [Strings.<langid>] 0,
+ * [Strings.<primary language>] 1, [Strings] 2, another [Strings.*] 3.
+ * The suffix is compared as SetupAPI does: as 4 hex digits, in any case. */
+static int strings_prio(const char *name, unsigned langid)
+{
+	char exact[16], primary[16];
+
+	if (!inf_ci_cmp(name, "Strings"))
 		return 2;
-	return -1;
+	if (inf_ci_ncmp(name, "Strings.", 8))
+		return -1;
+	snprintf(exact, sizeof(exact), "%04x", langid & 0xFFFF);
+	snprintf(primary, sizeof(primary), "%04x", langid & 0x3FF);
+	if (!inf_ci_cmp(name + 8, exact))
+		return 0;
+	if (!inf_ci_cmp(name + 8, primary))
+		return 1;
+	return 3;
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -315,7 +405,7 @@ static int index_strings(struct inf *inf)
 	size_t i, j, n = 0, k;
 
 	for (i = 0; i < inf->nsections; i++)
-		if (strings_prio(inf->sections[i].name) >= 0)
+		if (strings_prio(inf->sections[i].name, inf->langid) >= 0)
 			n += inf->sections[i].nlines;
 	if (!n)
 		return 0;
@@ -325,7 +415,7 @@ static int index_strings(struct inf *inf)
 	n = 0;
 	for (i = 0; i < inf->nsections; i++) {
 		const struct inf_section *s = &inf->sections[i];
-		int prio = strings_prio(s->name);
+		int prio = strings_prio(s->name, inf->langid);
 
 		if (prio < 0)
 			continue;
@@ -374,53 +464,86 @@ const char *inf_string(const struct inf *inf, const char *strkey)
 	return string_n(inf, strkey, strlen(strkey));
 }
 
+/* A substitution's output: the text, its length in characters, and
+ * whether it reached INF_MAX_FIELD. */
+struct sub_out {
+	struct buf b;
+	size_t chars;
+	int full;
+};
+
+/* Append the N bytes at P to O, up to INF_MAX_FIELD characters (a UTF-8
+ * character is never cut).  0 or -PF_ENOMEM. */
+static int put_capped(struct sub_out *o, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)p[i] & 0xC0) != 0x80) {
+			if (o->chars == INF_MAX_FIELD) {
+				o->full = 1;
+				break;
+			}
+			o->chars++;
+		}
+	}
+	return inf_buf_put(&o->b, p, i);
+}
+
 /*
  * Replace the %strkey% tokens of *S (a field of the line starting at
- * LINENO) in place: %% is one %, an unknown key is left as written.
- * Returns 0, -PF_EINVAL (a % never closed; message in ERR) or -PF_ENOMEM.
+ * LINENO) in place: %% is one %, an unknown key and a % never closed are
+ * left as written, and the result is cut at INF_MAX_FIELD characters.
+ * Returns 0, -PF_EINVAL (the INF grew past INF_MAX_GROWTH; message in
+ * ERR) or -PF_ENOMEM.
  */
-static int subst(const struct inf *inf, char **s, unsigned lineno, char *err,
+static int subst(struct inf *inf, char **s, unsigned lineno, char *err,
 		 size_t errlen)
 {
 	const char *p = *s, *q;
-	struct buf out = { 0 };
+	struct sub_out o = { { 0 }, 0, 0 };
+	size_t len;
 	int ret = 0;
 
 	if (!strchr(p, '%'))
 		return 0;
-	while (*p && !ret) {
+	len = strlen(p);
+	while (*p && !ret && !o.full) {
 		const char *v;
 
-		if (*p != '%') {
-			q = strchr(p, '%');
+		q = *p == '%' ? strchr(p + 1, '%') : NULL;
+		if (*p != '%' || !q) {
+			/* text, or a '%' never closed: the rest as written */
+			q = *p == '%' ? p + strlen(p) : strchr(p, '%');
 			if (!q)
 				q = p + strlen(p);
-			ret = inf_buf_put(&out, p, (size_t)(q - p));
+			ret = put_capped(&o, p, (size_t)(q - p));
 			p = q;
 			continue;
 		}
-		q = strchr(p + 1, '%');
-		if (!q) {
-			ret = inf_fail(err, errlen, lineno, "'%%' opens a %%strkey%% token that "
-				   "is never closed: \"%.40s\"", p);
-			break;
-		}
 		if (q == p + 1)
-			ret = inf_buf_putc(&out, '%');
+			ret = put_capped(&o, "%", 1);
 		else if ((v = string_n(inf, p + 1, (size_t)(q - p - 1))))
-			ret = inf_buf_put(&out, v, strlen(v));
+			ret = put_capped(&o, v, strlen(v));
 		else
-			ret = inf_buf_put(&out, p, (size_t)(q + 1 - p));
+			ret = put_capped(&o, p, (size_t)(q + 1 - p));
 		p = q + 1;
 	}
-	if (!ret && !out.p)
-		ret = inf_buf_put(&out, "", 0);
+	if (!ret && !o.b.p)
+		ret = inf_buf_put(&o.b, "", 0);
+	if (!ret && o.b.len > len) {
+		if (o.b.len - len > inf->growth)
+			ret = inf_fail(err, errlen, lineno, "the %%strkey%% substitutions make "
+				   "the INF more than %u MiB larger", INF_MAX_GROWTH >> 20);
+		else
+			inf->growth -= o.b.len - len;
+	}
 	if (ret) {
-		free(out.p);
+		free(o.b.p);
 		return ret;
 	}
 	free(*s);
-	*s = out.p;
+	*s = o.b.p;
 	return 0;
 }
 
@@ -433,7 +556,7 @@ static int subst_all(struct inf *inf, char *err, size_t errlen)
 	for (i = 0; i < inf->nsections; i++) {
 		struct inf_section *s = &inf->sections[i];
 
-		if (strings_prio(s->name) >= 0)
+		if (strings_prio(s->name, inf->langid) >= 0)
 			continue;
 		for (j = 0; j < s->nlines; j++) {
 			struct inf_line *l = &s->lines[j];
@@ -448,8 +571,57 @@ static int subst_all(struct inf *inf, char *err, size_t errlen)
 	return 0;
 }
 
+/* The slot of SEC's key index where KEY (N bytes) is, or the empty slot
+ * where it would go. */
+static size_t key_slot(const struct inf_section *sec, const char *key, size_t n)
+{
+	size_t mask = sec->keycap_ - 1, i = (size_t)inf_ci_hash(key, n) & mask;
+
+	while (sec->keyidx_[i] && !ci_eq_n(sec->lines[sec->keyidx_[i] - 1].key, key, n))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Index the keys of every section of more than a few lines: the first line
+ * of each key.  0 or -PF_ENOMEM. */
+static int index_keys(struct inf *inf)
+{
+	size_t i, j;
+
+	for (i = 0; i < inf->nsections; i++) {
+		struct inf_section *s = &inf->sections[i];
+		size_t cap = 16;
+
+		if (s->nlines < 8)
+			continue;
+		while (cap < s->nlines * 2)
+			cap *= 2;
+		s->keyidx_ = calloc(cap, sizeof(*s->keyidx_));
+		if (!s->keyidx_)
+			return -PF_ENOMEM;
+		s->keycap_ = cap;
+		for (j = 0; j < s->nlines; j++) {
+			const char *k = s->lines[j].key;
+			size_t slot;
+
+			if (!k)
+				continue;
+			slot = key_slot(s, k, strlen(k));
+			if (!s->keyidx_[slot])
+				s->keyidx_[slot] = j + 1;
+		}
+	}
+	return 0;
+}
+
 int inf_parse(const void *data, size_t len, struct inf **out, char *err,
 	      size_t errlen)
+{
+	return inf_parse_lang(data, len, INF_LANG_DEFAULT, out, err, errlen);
+}
+
+int inf_parse_lang(const void *data, size_t len, unsigned langid, struct inf **out,
+		   char *err, size_t errlen)
 {
 	struct inf *inf = NULL;
 	struct buf text = { 0 };
@@ -462,6 +634,8 @@ int inf_parse(const void *data, size_t len, struct inf **out, char *err,
 	inf = calloc(1, sizeof(*inf));
 	if (!inf)
 		return -PF_ENOMEM;
+	inf->langid = langid;
+	inf->growth = INF_MAX_GROWTH;
 	ret = inf_decode(data, len, &inf->enc, &text, err, errlen);
 	if (!ret)
 		ret = parse_text(inf, text.p, err, errlen);
@@ -469,6 +643,8 @@ int inf_parse(const void *data, size_t len, struct inf **out, char *err,
 		ret = index_strings(inf);
 	if (!ret)
 		ret = subst_all(inf, err, errlen);
+	if (!ret)
+		ret = index_keys(inf);
 	free(text.p);
 	if (ret) {
 		inf_free(inf);
@@ -497,12 +673,12 @@ const struct inf_section *inf_section_at(const struct inf *inf, size_t i)
 
 const struct inf_section *inf_section(const struct inf *inf, const char *name)
 {
-	size_t i;
+	size_t slot;
 
-	for (i = 0; i < inf->nsections; i++)
-		if (!inf_ci_cmp(inf->sections[i].name, name))
-			return &inf->sections[i];
-	return NULL;
+	if (!inf->sechcap)
+		return NULL;
+	slot = section_slot(inf, name, strlen(name));
+	return inf->sechash[slot] ? &inf->sections[inf->sechash[slot] - 1] : NULL;
 }
 
 const struct inf_line *inf_line_find(const struct inf_section *sec, const char *key)
@@ -511,6 +687,10 @@ const struct inf_line *inf_line_find(const struct inf_section *sec, const char *
 
 	if (!sec)
 		return NULL;
+	if (sec->keyidx_) {
+		i = sec->keyidx_[key_slot(sec, key, strlen(key))];
+		return i ? &sec->lines[i - 1] : NULL;
+	}
 	for (i = 0; i < sec->nlines; i++)
 		if (sec->lines[i].key && !inf_ci_cmp(sec->lines[i].key, key))
 			return &sec->lines[i];

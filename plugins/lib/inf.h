@@ -13,10 +13,20 @@
  * sections of the same name are merged in file order), `key = value` and
  * value-only lines, comma-separated fields with double quotes (`"a,b"` is
  * one field, `""` inside quotes is a quote), whitespace trimmed around
- * fields, and `%strkey%` tokens replaced by their value from [Strings]
- * (then [Strings.0409], then any other [Strings.*]); `%%` is one `%`, and a
- * token whose string is not defined is left as it is.  The lines of the
- * [Strings*] sections themselves are kept as written.
+ * fields, and `%strkey%` tokens replaced by their value.  The value comes
+ * from [Strings.LLLL] for the image's language LLLL (a LANGID in 4 hex
+ * digits: 0409 by default), then [Strings.00PP] for its primary language
+ * (0009), then [Strings], then any other [Strings.*]: SetupAPI's order
+ * (Windows reads one of these sections; a key missing there is looked up in
+ * the next one here, where Windows would leave the token as written).
+ * `%%` is one `%`, a token whose string is not defined is left as it is,
+ * and so is a `%` never closed (`8@100-ffff%fff8(3ff::)`).  A field that
+ * substitutions make longer than 4,095 characters is cut there, as
+ * SetupAPI cuts it (MAX_INF_STRING_LENGTH), and the substitutions of one
+ * INF may add at most 32 MiB in all.  The lines of the [Strings*] sections
+ * themselves are kept as written.  Text before the first section is
+ * ignored; a NUL byte of an ANSI or UTF-8 INF is a space.  Parsing takes
+ * time and memory linear in the size of the INF.
  */
 #ifndef PEFORGE_PLUGINS_INF_H
 #define PEFORGE_PLUGINS_INF_H
@@ -46,6 +56,8 @@ struct inf_section {
 	char *name;        /* as first written, without the brackets */
 	struct inf_line *lines;
 	size_t nlines;
+	size_t *keyidx_;   /* private (inf.c): a hash index of the keys */
+	size_t keycap_;
 };
 
 /* A parsed INF (opaque). */
@@ -59,6 +71,18 @@ struct inf;
  */
 int inf_parse(const void *data, size_t len, struct inf **out, char *err,
 	      size_t errlen);
+
+/* The default image language: en-US. */
+#define INF_LANG_DEFAULT 0x0409
+
+/* inf_parse for an image of language LANGID (a Windows LANGID: 0x0407 for
+ * de-DE); inf_parse is this with INF_LANG_DEFAULT. */
+int inf_parse_lang(const void *data, size_t len, unsigned langid, struct inf **out,
+		   char *err, size_t errlen);
+
+/* The LANGID of TEXT: 4 hex digits ("0407", "0x0407") or 0 when it is not
+ * one. */
+unsigned inf_langid(const char *text);
 
 /* Free INF and everything it holds (NULL is fine). */
 void inf_free(struct inf *inf);
@@ -75,7 +99,7 @@ const struct inf_section *inf_section_at(const struct inf *inf, size_t i);
 const struct inf_section *inf_section(const struct inf *inf, const char *name);
 
 /* The first line of SEC (may be NULL) whose key is KEY (case-insensitive),
- * or NULL. */
+ * or NULL.  Constant time for a section of an INF from inf_parse. */
 const struct inf_line *inf_line_find(const struct inf_section *sec,
 				     const char *key);
 
@@ -154,6 +178,28 @@ void inf_driver_clear(struct inf_driver *drv);
 
 /* 1 when DRV supports peforge arch ARCH ("amd64", "x86", "arm64"). */
 int inf_driver_supports(const struct inf_driver *drv, const char *arch);
+
+/* What Windows' INF rules decide for a package and an image arch. */
+enum inf_verdict {
+	INF_KEEP = 0,
+	INF_SKIP_SIGNATURE,  /* no [Version] Signature "$Windows NT$", "$Chicago$"
+			      * or "$Windows 95$": not a Windows 2000+ INF */
+	INF_SKIP_NO_MODELS,  /* no [Manufacturer] line: no device to install */
+	INF_SKIP_ARCH,       /* no models section for the image's arch */
+};
+
+/*
+ * Decide whether the package INF (its facts DRV) installs on an image of
+ * arch ARCH, in Windows' order: the signature, the manufacturers, the
+ * arch.  When it does not, WHY (LEN bytes, may be 0) gets the reason as
+ * one phrase ("for x86 only, the image is amd64").
+ */
+enum inf_verdict inf_driver_check(const struct inf *inf, const struct inf_driver *drv,
+				  const char *arch, char *why, size_t len);
+
+/* The short name of verdict V: "add", "skip:bad-signature",
+ * "skip:no-manufacturer", "skip:arch". */
+const char *inf_verdict_name(enum inf_verdict v);
 
 /* The catalog for ARCH: CatalogFile.NT<arch>, else CatalogFile.NT, else
  * CatalogFile; NULL when none.  Borrowed. */

@@ -132,6 +132,59 @@ int inf_driver_supports(const struct inf_driver *drv, const char *arch)
 	return bit && (drv->archs & bit);
 }
 
+/* 1 when S is a signature SetupAPI reads as a Windows 2000+ INF. */
+static int good_signature(const char *s)
+{
+	return s && (!inf_ci_cmp(s, "$Windows NT$") || !inf_ci_cmp(s, "$Chicago$") ||
+		     !inf_ci_cmp(s, "$Windows 95$"));
+}
+
+enum inf_verdict inf_driver_check(const struct inf *inf, const struct inf_driver *drv,
+				  const char *arch, char *why, size_t len)
+{
+	char names[64];
+
+	if (len)
+		why[0] = '\0';
+	if (!good_signature(inf_value(inf, "Version", "Signature", 0))) {
+		if (len)
+			snprintf(why, len, "no [Version] Signature of \"$Windows NT$\" or "
+				 "\"$Chicago$\": Windows does not read it as a driver package");
+		return INF_SKIP_SIGNATURE;
+	}
+	if (!drv->nmodels) {
+		if (len)
+			snprintf(why, len, "no [Manufacturer] section: not a Plug and Play "
+				 "driver package");
+		return INF_SKIP_NO_MODELS;
+	}
+	if (!inf_driver_supports(drv, arch)) {
+		inf_arch_names(drv->archs, names, sizeof(names));
+		if (len && drv->archs)
+			snprintf(why, len, "for %s only, the image is %s", names, arch);
+		else if (len)
+			snprintf(why, len, "for none of x86, amd64, arm64 (the image is %s)",
+				 arch);
+		return INF_SKIP_ARCH;
+	}
+	return INF_KEEP;
+}
+
+const char *inf_verdict_name(enum inf_verdict v)
+{
+	switch (v) {
+	case INF_KEEP:
+		return "add";
+	case INF_SKIP_SIGNATURE:
+		return "skip:bad-signature";
+	case INF_SKIP_NO_MODELS:
+		return "skip:no-manufacturer";
+	case INF_SKIP_ARCH:
+		return "skip:arch";
+	}
+	return "skip";
+}
+
 const char *inf_driver_catalog(const struct inf_driver *drv, const char *arch)
 {
 	const char *c = NULL;
@@ -202,13 +255,57 @@ static const char *disk_path(const struct inf *inf, const char *names_arch,
 	return inf_line_field(l, 3);
 }
 
-/* Add the files of section SEC to *FILES (*N of them, *CAP allocated); a
- * name already there is replaced.  Returns 0 or -PF_ENOMEM. */
-static int add_files(const struct inf *inf, const struct inf_section *sec,
-		     const char *names_arch, struct inf_file **files, size_t *n,
-		     size_t *cap)
+/* A file list being built: the files, and a hash of their names (index + 1
+ * of a file, 0 for an empty slot). */
+struct file_list {
+	struct inf_file *v;
+	size_t n, cap;
+	size_t *hash, hcap;
+};
+
+/* The slot of L's hash where NAME is, or the empty slot where it goes. */
+static size_t name_slot(const struct file_list *l, const char *name)
 {
-	size_t i, j;
+	size_t mask = l->hcap - 1, i = (size_t)inf_ci_hash(name, strlen(name)) & mask;
+
+	while (l->hash[i] && inf_ci_cmp(l->v[l->hash[i] - 1].name, name))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Make room in L for one more file.  0 or -PF_ENOMEM. */
+static int list_grow(struct file_list *l)
+{
+	size_t i, *h;
+
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 8;
+		struct inf_file *f = realloc(l->v, c * sizeof(*f));
+
+		if (!f)
+			return -PF_ENOMEM;
+		l->v = f;
+		l->cap = c;
+	}
+	if ((l->n + 1) * 2 <= l->hcap)
+		return 0;
+	h = calloc(l->hcap ? l->hcap * 2 : 32, sizeof(*h));
+	if (!h)
+		return -PF_ENOMEM;
+	free(l->hash);
+	l->hash = h;
+	l->hcap = l->hcap ? l->hcap * 2 : 32;
+	for (i = 0; i < l->n; i++)
+		l->hash[name_slot(l, l->v[i].name)] = i + 1;
+	return 0;
+}
+
+/* Add the files of section SEC to list L; a name already there is
+ * replaced.  Returns 0 or -PF_ENOMEM. */
+static int add_files(const struct inf *inf, const struct inf_section *sec,
+		     const char *names_arch, struct file_list *lst)
+{
+	size_t i, j, slot;
 
 	for (i = 0; sec && i < sec->nlines; i++) {
 		const struct inf_line *l = &sec->lines[i];
@@ -234,29 +331,22 @@ static int add_files(const struct inf *inf, const struct inf_section *sec,
 				return -PF_ENOMEM;
 			continue;  /* a name of only slashes and dots */
 		}
-		for (j = 0; j < *n; j++)
-			if (!inf_ci_cmp((*files)[j].name, name))
-				break;
-		if (j == *n) {
-			if (*n == *cap) {
-				size_t c = *cap ? *cap * 2 : 8;
-				struct inf_file *f = realloc(*files, c * sizeof(*f));
-
-				if (!f) {
-					free(path.p);
-					free(nm);
-					return -PF_ENOMEM;
-				}
-				*files = f;
-				*cap = c;
-			}
-			(*n)++;
-		} else {
-			free((*files)[j].name);
-			free((*files)[j].path);
+		if (list_grow(lst)) {
+			free(path.p);
+			free(nm);
+			return -PF_ENOMEM;
 		}
-		(*files)[j].name = nm;
-		(*files)[j].path = path.p;
+		slot = name_slot(lst, name);
+		if (!lst->hash[slot]) {
+			j = lst->n++;
+			lst->hash[slot] = lst->n;
+		} else {
+			j = lst->hash[slot] - 1;
+			free(lst->v[j].name);
+			free(lst->v[j].path);
+		}
+		lst->v[j].name = nm;
+		lst->v[j].path = path.p;
 	}
 	return 0;
 }
@@ -265,29 +355,27 @@ int inf_driver_files(const struct inf *inf, const char *arch,
 		     struct inf_file **out, size_t *n)
 {
 	char files_arch[40], names_arch[40];
-	struct inf_file *files = NULL;
-	size_t nf = 0, cap = 0;
+	struct file_list l = { 0 };
 	int ret;
 
 	if (!inf_arch_bit(arch))
 		return -PF_EINVAL;
 	snprintf(files_arch, sizeof(files_arch), "SourceDisksFiles.%s", arch);
 	snprintf(names_arch, sizeof(names_arch), "SourceDisksNames.%s", arch);
-	ret = add_files(inf, inf_section(inf, "SourceDisksFiles"), names_arch,
-			&files, &nf, &cap);
+	ret = add_files(inf, inf_section(inf, "SourceDisksFiles"), names_arch, &l);
 	if (!ret)
-		ret = add_files(inf, inf_section(inf, files_arch), names_arch, &files,
-				&nf, &cap);
+		ret = add_files(inf, inf_section(inf, files_arch), names_arch, &l);
+	free(l.hash);
 	if (ret) {
-		inf_files_free(files, nf);
+		inf_files_free(l.v, l.n);
 		return ret;
 	}
-	if (!nf) {
-		free(files);
-		files = NULL;
+	if (!l.n) {
+		free(l.v);
+		l.v = NULL;
 	}
-	*out = files;
-	*n = nf;
+	*out = l.v;
+	*n = l.n;
 	return 0;
 }
 

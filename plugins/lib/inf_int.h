@@ -14,17 +14,29 @@
 struct inf_str {
 	const char *key;
 	const char *value;
-	int prio;      /* 0 [Strings], 1 [Strings.0409], 2 another [Strings.*] */
+	int prio;      /* 0 [Strings.<langid>], 1 [Strings.<primary language>],
+			* 2 [Strings], 3 another [Strings.*] */
 	size_t seq;    /* order in the file */
 };
 
 struct inf {
 	enum inf_encoding enc;
+	unsigned langid;           /* the language whose [Strings.LLLL] wins */
 	struct inf_section *sections;
 	size_t nsections, capsections;
+	size_t *sechash;           /* open addressing: section index + 1, 0 empty */
+	size_t sechcap;            /* a power of two, or 0 */
 	struct inf_str *strings;   /* sorted by key, one entry per key */
 	size_t nstrings;
+	size_t growth;             /* bytes the substitutions may still add */
 };
+
+/* The longest field a substitution makes, in characters: SetupAPI's
+ * MAX_INF_STRING_LENGTH (4,096 with the terminating NUL). */
+#define INF_MAX_FIELD 4095
+/* What the %strkey% substitutions may add to the whole INF, in bytes: a
+ * real INF adds a few KiB; a hostile one could otherwise take gigabytes. */
+#define INF_MAX_GROWTH (32u << 20)
 
 /* A growing NUL-terminated byte buffer. */
 struct buf {
@@ -47,6 +59,9 @@ int inf_fail(char *err, size_t errlen, unsigned line, const char *fmt, ...)
  * locale. */
 int inf_ci_ncmp(const char *a, const char *b, size_t n);
 int inf_ci_cmp(const char *a, const char *b);
+
+/* A hash of the N bytes at S, the same in any ASCII case. */
+uint64_t inf_ci_hash(const char *s, size_t n);
 
 /* 1 when C is a space or a tab. */
 int inf_is_blank(char c);

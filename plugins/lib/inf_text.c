@@ -106,6 +106,18 @@ int inf_ci_cmp(const char *a, const char *b)
 	return inf_ci_ncmp(a, b, SIZE_MAX);
 }
 
+uint64_t inf_ci_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;  /* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (uint64_t)ci_lower((unsigned char)s[i]);
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
 int inf_is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f';
@@ -183,7 +195,9 @@ static void normalize_newlines(struct buf *b)
 
 /*
  * Decode the LEN bytes at D into UTF-8 text with "\n" line ends (*OUT,
- * owned by the caller) and say which encoding it was in *ENC.  UTF-16
+ * owned by the caller) and say which encoding it was in *ENC.  A NUL byte
+ * of an ANSI or UTF-8 text is a space; in UTF-16, U+0000 ends the text, as
+ * U+001A does in all.  UTF-16
  * without a BOM is recognized when the file starts with an ASCII character
  * and a zero byte.  Returns 0, -PF_EINVAL (UTF-16 with an odd number of
  * bytes; message in ERR) or -PF_ENOMEM.
@@ -214,10 +228,14 @@ int inf_decode(const unsigned char *d, size_t len, enum inf_encoding *enc,
 		odd = len % 2;
 		ret = decode_utf16(d, len, *enc == INF_UTF16BE, out, &stopped);
 	} else {
-		for (i = 0; i < len && d[i] && d[i] != 0x1A; i++)
+		/* a NUL is read as a space, as SetupAPI does; U+001A ends the text */
+		for (i = 0; i < len && d[i] != 0x1A; i++)
 			;
 		if (i)
 			ret = inf_buf_put(out, (const char *)d, i);
+		for (i = 0; !ret && i < out->len; i++)
+			if (!out->p[i])
+				out->p[i] = ' ';
 	}
 	if (!ret && !out->p)
 		ret = inf_buf_put(out, "", 0);
