@@ -506,8 +506,8 @@ static const struct {
 	  "InstallTo/PartitionID", "InstallTo points at partition 2, which is formatted FAT32, not NTFS" },
 	{ SETUP(DISK(GPT, GPTMOD) TO("0", "1")),
 	  "InstallTo/PartitionID", "InstallTo points at partition 1, the EFI partition" },
-	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")),
-	  "InstallTo/PartitionID", "InstallTo points at partition 3, which no ModifyPartition formats NTFS" },
+	/* issue 13: an unformatted Primary target is formatted NTFS by Setup */
+	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")), NULL, NULL },
 	{ SETUP(DISK(GPT, GPTMOD) TO("1", "3")),
 	  "InstallTo/DiskID", "InstallTo DiskID 1 is not a disk of DiskConfiguration" },
 	{ SETUP(DISK(GPT CP("4", "Primary", "<Size>500</Size>"), GPTMOD) TO("0", "3")),
