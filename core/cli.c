@@ -40,6 +40,8 @@ static const char usage_main[] =
 	"Environment:\n"
 	"  PEFORGE_PLUGIN_PATH   colon-separated folders searched for plugins first\n"
 	"  PEFORGE_SCRIPTS_DIR   folder of the Lua library (default: the installed one)\n"
+	"  PEFORGE_DATA_DIR      folder of unattend/peforge-unattend.xsd (default: the\n"
+	"                        installed one, or the parent of PEFORGE_SCRIPTS_DIR)\n"
 	"\n"
 	"Exit status: 0 on success; 1 on failure, with one error line on stderr;\n"
 	"2 on a bad command line.  See peforge(1).\n";
@@ -81,18 +83,22 @@ static const char usage_inspect[] =
 
 static const char usage_unattend[] =
 	"Usage: peforge unattend RECIPE.lua [--machine ID] [-o FILE] [-D key=value]...\n"
-	"       peforge unattend --check FILE\n"
+	"       peforge unattend --check FILE [--json]\n"
 	"\n"
 	"Print the answer file (autounattend.xml) the recipe gives: the default\n"
 	"one, or with --machine the one machine ID (a MAC address, serial number\n"
 	"or UUID) would get from the recipe's pe.machines rules (a dry run).\n"
 	"With --check, lint and validate any answer file: one line per finding\n"
-	"with its XPath; exit 1 when there is any.\n"
+	"with its XPath (warnings and notes say so); exit 1 when there is an\n"
+	"error, 0 with warnings and notes only.  PEFORGE_DATA_DIR names the\n"
+	"folder holding unattend/peforge-unattend.xsd (default: the installed\n"
+	"one, or the parent of PEFORGE_SCRIPTS_DIR).\n"
 	"\n"
 	"  --machine ID     the machine to resolve the rules for\n"
 	"  -o, --output FILE  write to FILE (whole or absent) instead of stdout\n"
 	"  -D key=value     as for build\n"
 	"  --check FILE     lint and validate FILE\n"
+	"  --json           with --check: the findings as JSON (docs/unattend.md)\n"
 	"\n"
 	"Example:\n"
 	"  peforge unattend deploy.lua --machine 52:54:00:12:34:56\n";
@@ -228,7 +234,8 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				else
 					return usage_error("unexpected option", a);
 			} else if (!strcmp(a, "--json") &&
-				   (cli->cmd == PF_CMD_PLUGINS || cli->cmd == PF_CMD_INSPECT)) {
+				   (cli->cmd == PF_CMD_PLUGINS || cli->cmd == PF_CMD_INSPECT ||
+				    cli->cmd == PF_CMD_UNATTEND)) {
 				cli->json = 1;
 			} else if ((!strncmp(a, "-t", 2) || !strncmp(a, "--type", 6)) &&
 				   cli->cmd == PF_CMD_INSPECT &&
@@ -322,6 +329,10 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 	}
 	if (cli->cmd == PF_CMD_UNATTEND && !cli->recipe == !cli->check) {
 		pf_err("unattend: give RECIPE.lua or --check FILE (see 'peforge help unattend')");
+		ret = -PF_EUSAGE;
+	}
+	if (cli->cmd == PF_CMD_UNATTEND && cli->json && !cli->check) {
+		pf_err("unattend: --json goes with --check FILE (see 'peforge help unattend')");
 		ret = -PF_EUSAGE;
 	}
 	if (cli->cmd == PF_CMD_INSPECT && !cli->source) {

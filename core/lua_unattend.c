@@ -70,14 +70,19 @@ static struct pf_ua_schema *cached_schema(lua_State *L, const char *path)
 	return s;
 }
 
-/* Push the findings as an array of { xpath = ..., message = ... }. */
+/* Push the findings as an array of { xpath = ..., message = ..., rule =
+ * ..., severity = "error" | "warning" | "note" }. */
 static void push_findings(lua_State *L, const struct pf_ua_findings *f)
 {
 	size_t i;
 
 	lua_createtable(L, (int)f->n, 0);
 	for (i = 0; i < f->n; i++) {
-		lua_createtable(L, 0, 2);
+		lua_createtable(L, 0, 4);
+		lua_pushstring(L, f->v[i].rule ? f->v[i].rule : "");
+		lua_setfield(L, -2, "rule");
+		lua_pushstring(L, pf_ua_severity_name(f->v[i].severity));
+		lua_setfield(L, -2, "severity");
 		lua_pushstring(L, f->v[i].xpath);
 		lua_setfield(L, -2, "xpath");
 		lua_pushstring(L, f->v[i].msg);

@@ -215,7 +215,7 @@ int main(int argc, char **argv)
 		ret = pf_inspect(reg, cli.source, cli.type, cli.json);
 		break;
 	case PF_CMD_UNATTEND:
-		ret = cli.check ? pf_unattend_check(&env, cli.check)
+		ret = cli.check ? pf_unattend_check(&env, cli.check, cli.json)
 				: pf_unattend_print(&env, cli.recipe, cli.machine, cli.outdir,
 						    cli.defines, cli.ndefines);
 		break;

@@ -1,13 +1,15 @@
 /*
  * core/unattend_cmd.c - `peforge unattend`: print the answer file a recipe
  * gives, or check any answer file (`--check`: read the file, ask the
- * answer-file library for its findings, print them).
+ * answer-file library for its findings, print them as text or JSON; the
+ * exit status reflects errors only).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -75,15 +77,18 @@ static int from_ua(int err)
 	}
 }
 
-int pf_unattend_check_file(const char *file, const char *xsd, FILE *out)
+int pf_unattend_check_report(const char *file, const char *xsd, int json, FILE *out,
+			     size_t counts[PF_UA_NSEVERITIES])
 {
 	struct pf_ua_findings f = { NULL, 0, 0 };
 	struct pf_ua_schema *schema = NULL;
 	struct pf_ua_doc *doc = NULL;
-	char *data = NULL, *err = NULL;
+	char *data = NULL, *err = NULL, *text = NULL;
 	size_t len, i;
 	int ret;
 
+	for (i = 0; i < PF_UA_NSEVERITIES; i++)
+		counts[i] = 0;
 	ret = pf_read_file(file, &data, &len);         /* logs its errors */
 	if (ret)
 		goto out;
@@ -103,16 +108,65 @@ int pf_unattend_check_file(const char *file, const char *xsd, FILE *out)
 		       err ? err : pf_strerror(ret));
 		goto out;
 	}
+	for (i = 0; i < PF_UA_NSEVERITIES; i++)
+		counts[i] = pf_ua_findings_count(&f, (int)i);
+	if (json) {
+		ret = from_ua(pf_ua_findings_json(file, &f, &text));
+		if (ret)
+			goto out;
+		fputs(text, out);
+		goto out;
+	}
+	/* errors as they always were; warnings and notes say what they are */
 	for (i = 0; i < f.n; i++)
-		fprintf(out, "%s: %s: %s\n", file, f.v[i].xpath, f.v[i].msg);
-	ret = (int)f.n;
+		fprintf(out, "%s: %s: %s%s%s\n", file, f.v[i].xpath,
+			f.v[i].severity == PF_UA_ERROR ? "" : pf_ua_severity_name(f.v[i].severity),
+			f.v[i].severity == PF_UA_ERROR ? "" : ": ", f.v[i].msg);
 out:
 	pf_ua_findings_clear(&f);
 	pf_ua_schema_free(schema);
 	pf_ua_doc_free(doc);
 	free(data);
 	free(err);
+	free(text);
 	return ret;
+}
+
+int pf_unattend_check_file(const char *file, const char *xsd, FILE *out)
+{
+	size_t counts[PF_UA_NSEVERITIES];
+	int ret = pf_unattend_check_report(file, xsd, 0, out, counts);
+
+	if (ret)
+		return ret;
+	return (int)(counts[PF_UA_ERROR] + counts[PF_UA_WARNING] + counts[PF_UA_NOTE]);
+}
+
+/* Whether DIR holds unattend/peforge-unattend.xsd. */
+static int has_xsd(const char *dir)
+{
+	char *p = pf_path_join(dir, "unattend/peforge-unattend.xsd");
+	int ok = p && access(p, R_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+char *pf_unattend_data_dir(const struct pf_env *env)
+{
+	const char *var = getenv("PEFORGE_DATA_DIR");
+	char *up;
+
+	if (var && *var)
+		return pf_strdup(var);
+	if (has_xsd(env->data_dir))
+		return pf_strdup(env->data_dir);
+	/* a staged or moved install: scripts/ and unattend/ are siblings */
+	up = pf_path_join(env->scripts_dir, "..");
+	if (up && has_xsd(up))
+		return up;
+	free(up);
+	return pf_strdup(env->data_dir);
 }
 
 int pf_unattend_print(const struct pf_env *env, const char *recipe,
@@ -125,8 +179,12 @@ int pf_unattend_print(const struct pf_env *env, const char *recipe,
 	int ret;
 
 	ret = pf_lua_new(env->scripts_dir, &lua);
-	if (!ret)
-		ret = pf_lua_set_datadir(lua, env->data_dir);
+	if (!ret) {
+		char *data = pf_unattend_data_dir(env);
+
+		ret = data ? pf_lua_set_datadir(lua, data) : -PF_ENOMEM;
+		free(data);
+	}
 	for (i = 0; !ret && i < ndefines; i++) {
 		const char *eq = strchr(defines[i], '=');
 		char *key = eq ? strndup(defines[i], (size_t)(eq - defines[i])) : NULL;
@@ -155,20 +213,27 @@ out:
 	return ret;
 }
 
-int pf_unattend_check(const struct pf_env *env, const char *file)
+int pf_unattend_check(const struct pf_env *env, const char *file, int json)
 {
-	char *xsd = pf_path_join(env->data_dir, "unattend/peforge-unattend.xsd");
-	int n;
+	char *data = pf_unattend_data_dir(env);
+	char *xsd = data ? pf_path_join(data, "unattend/peforge-unattend.xsd") : NULL;
+	size_t c[PF_UA_NSEVERITIES], n;
+	int ret;
 
+	free(data);
 	if (!xsd)
 		return -PF_ENOMEM;
-	n = pf_unattend_check_file(file, xsd, stdout);
+	ret = pf_unattend_check_report(file, xsd, json, stdout, c);
 	free(xsd);
 	fflush(stdout);
-	if (n < 0)
-		return n;
-	if (n > 0) {
-		pf_err("%s: %d finding%s", file, n, n == 1 ? "" : "s");
+	if (ret)
+		return ret;
+	n = c[PF_UA_ERROR] + c[PF_UA_WARNING] + c[PF_UA_NOTE];
+	if (c[PF_UA_ERROR]) {
+		pf_err("%s: %zu finding%s (%zu error%s, %zu warning%s, %zu note%s)", file, n,
+		       n == 1 ? "" : "s", c[PF_UA_ERROR], c[PF_UA_ERROR] == 1 ? "" : "s",
+		       c[PF_UA_WARNING], c[PF_UA_WARNING] == 1 ? "" : "s",
+		       c[PF_UA_NOTE], c[PF_UA_NOTE] == 1 ? "" : "s");
 		return -PF_EXML;
 	}
 	return 0;

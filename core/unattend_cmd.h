@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "pipeline.h"
+#include "unattend.h"
 
 /*
  * `peforge unattend RECIPE [--machine ID] [-o FILE] [-D key=value]...`:
@@ -16,18 +17,39 @@ int pf_unattend_print(const struct pf_env *env, const char *recipe,
 		      const char **defines, size_t ndefines);
 
 /*
- * `peforge unattend --check FILE`: lint and validate any answer file; one
- * line per finding on stdout.  Returns 0 when clean, -PF_EXML when there
- * are findings (one summary error line), or another error.
+ * `peforge unattend --check FILE [--json]`: lint and validate any answer
+ * file; the findings on stdout (text lines, or JSON with JSON).  Returns 0
+ * when there is no error finding (warnings and notes are printed but do
+ * not fail), -PF_EXML when there are errors (one summary error line), or
+ * another error.
  */
-int pf_unattend_check(const struct pf_env *env, const char *file);
+int pf_unattend_check(const struct pf_env *env, const char *file, int json);
 
 /*
- * Lint and validate the answer file FILE against the XSD at XSD: print one
- * line per finding on OUT ("FILE: XPATH: message").  Returns the number of
- * findings (0 = clean), or a negative -PF_E* when FILE cannot be read or
- * parsed or the XSD cannot be loaded (logged).
+ * Lint and validate the answer file FILE against the XSD at XSD and print
+ * the findings on OUT: one line per finding, "FILE: XPATH: message" for an
+ * error and "FILE: XPATH: warning: message" (or note:) for the others; or
+ * with JSON the object of pf_ua_findings_json().  COUNTS gets the number
+ * of findings per severity (enum pf_ua_severity).  Returns 0, or a
+ * negative -PF_E* when FILE cannot be read or parsed or the XSD cannot be
+ * loaded (logged).
+ */
+int pf_unattend_check_report(const char *file, const char *xsd, int json, FILE *out,
+			     size_t counts[PF_UA_NSEVERITIES]);
+
+/*
+ * As pf_unattend_check_report() in text; returns the number of findings
+ * of every severity (0 = clean), or a negative -PF_E*.
  */
 int pf_unattend_check_file(const char *file, const char *xsd, FILE *out);
+
+/*
+ * The folder that holds unattend/peforge-unattend.xsd: $PEFORGE_DATA_DIR
+ * when set; else ENV's data folder when the schema is there; else the
+ * parent of ENV's scripts folder when it is there (a staged install run
+ * with PEFORGE_SCRIPTS_DIR); else ENV's data folder.  Malloc'd; NULL when
+ * out of memory.
+ */
+char *pf_unattend_data_dir(const struct pf_env *env);
 
 #endif

@@ -506,8 +506,8 @@ static const struct {
 	  "InstallTo/PartitionID", "InstallTo points at partition 2, which is formatted FAT32, not NTFS" },
 	{ SETUP(DISK(GPT, GPTMOD) TO("0", "1")),
 	  "InstallTo/PartitionID", "InstallTo points at partition 1, the EFI partition" },
-	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")),
-	  "InstallTo/PartitionID", "InstallTo points at partition 3, which no ModifyPartition formats NTFS" },
+	/* issue 13: an unformatted Primary target is formatted NTFS by Setup */
+	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")), NULL, NULL },
 	{ SETUP(DISK(GPT, GPTMOD) TO("1", "3")),
 	  "InstallTo/DiskID", "InstallTo DiskID 1 is not a disk of DiskConfiguration" },
 	{ SETUP(DISK(GPT CP("4", "Primary", "<Size>500</Size>"), GPTMOD) TO("0", "3")),
@@ -618,6 +618,174 @@ START_TEST(test_lint_cases)
 			      lint_cases[_i].xpath);
 	}
 	free(f);
+}
+END_TEST
+
+/* Files for the rules of issue 13: the rule, its severity and a part of
+ * its message (WANT NULL: no finding of RULE, and no error at all). */
+#define INTL(inner) DOC("windowsPE", "Microsoft-Windows-International-Core-WinPE", inner)
+#define OOBE_SHELL(inner) SHELL("oobeSystem", inner)
+#define FLC(item) "<FirstLogonCommands>" item "</FirstLogonCommands>"
+static const struct {
+	const char *xml, *rule;
+	enum pf_ua_severity sev;
+	const char *want;
+} rule_cases[] = {
+	{ OOBE_SHELL("<OOBE><HideEulaPage>true</HideEulaPage></OOBE>"), "setting-name", PF_UA_ERROR,
+	  "unknown setting 'HideEulaPage' of Microsoft-Windows-Shell-Setup (did you mean HideEULAPage?" },
+	{ SHELL("specialize", "<Timezone>UTC</Timezone>"), "setting-name", PF_UA_ERROR, "did you mean TimeZone?" },
+	{ OOBE_SHELL("<OOBE><SkipMachineOOBE>true</SkipMachineOOBE><HideEULAPage>true</HideEULAPage></OOBE>"),
+	  "setting-name", PF_UA_ERROR, NULL },
+	{ SHELL("specialize", "<TimeZone>Pacific Time</TimeZone>"), "time-zone", PF_UA_ERROR,
+	  "time zone 'Pacific Time' is not a Windows time-zone ID" },
+	{ SHELL("specialize", "<TimeZone>Tokio Standard Time</TimeZone>"), "time-zone", PF_UA_ERROR,
+	  "(did you mean 'Tokyo Standard Time'?)" },
+	{ SHELL("specialize", "<TimeZone>w. europe standard time</TimeZone>"), "time-zone", PF_UA_ERROR, NULL },
+	{ SHELL("specialize", "<TimeZone>UTC_dstoff</TimeZone>"), "time-zone", PF_UA_ERROR, NULL },
+	{ INTL("<UserLocale>en_US</UserLocale>"), "locale", PF_UA_ERROR, "UserLocale 'en_US' is not a locale name (did you mean 'en-US'?" },
+	{ INTL("<SystemLocale>english</SystemLocale>"), "locale", PF_UA_ERROR, "SystemLocale 'english' is not a locale name such as en-US" },
+	{ INTL("<UILanguage>sr-Latn-RS</UILanguage><UserLocale>es-ES_tradnl</UserLocale><SystemLocale>es-419</SystemLocale>"),
+	  "locale", PF_UA_ERROR, NULL },
+	{ INTL("<InputLocale>0409:0409</InputLocale>"), "input-locale", PF_UA_ERROR, "InputLocale '0409:0409' is not an input locale" },
+	{ INTL("<InputLocale>0409:00000409;de_DE</InputLocale>"), "input-locale", PF_UA_ERROR, "(did you mean 'de-DE'?)" },
+	{ INTL("<InputLocale>0407:00000407; en-US ;0411:{03B5835F-F03C-411B-9CE2-AA23E1171E36}{A76C93D9-5523-4E90-AAFA-4DB112F9AC76}</InputLocale>"),
+	  "input-locale", PF_UA_ERROR, NULL },
+	{ HEAD "<settings pass=\"specialize\"><component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"amd64\" "
+	  "publicKeyToken=\"0000000000000000\" language=\"neutral\" versionScope=\"nonSxS\"><TimeZone>UTC</TimeZone></component></settings></unattend>",
+	  "public-key-token", PF_UA_ERROR, "publicKeyToken '0000000000000000' of Microsoft-Windows-Shell-Setup is not Microsoft's" },
+	{ HEAD "<settings pass=\"specialize\"><component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"AMD64\" "
+	  "publicKeyToken=\"31BF3856AD364E35\" language=\"neutral\" versionScope=\"NonSxS\"><TimeZone>UTC</TimeZone></component></settings></unattend>",
+	  "public-key-token", PF_UA_ERROR, NULL },
+	{ SETUP(DISK(CP("1", "EFI", "<Size>300</Size>") CP("2", "MSR", "<Size>16</Size>") CP("3", "Primary", "<Extend>true</Extend>"),
+		     MP("1", "1", "<Format>NTFS</Format>") MP("2", "3", "<Format>NTFS</Format>")) TO("0", "3")),
+	  "efi-format", PF_UA_ERROR, "partition 1 is the EFI system partition, formatted NTFS: UEFI firmware reads only FAT32" },
+	{ SETUP(DISK(GPT, MP("1", "1", "<Format>FAT32</Format>")) TO("0", "3")), "install-to", PF_UA_ERROR, NULL },
+	{ OOBE_SHELL(ACCTS(ACCT("joe")) "<AutoLogon><Enabled>true</Enabled><Username>jim</Username></AutoLogon>"),
+	  "autologon-user", PF_UA_WARNING, "AutoLogon user 'jim' is not created by this file" },
+	{ OOBE_SHELL(ACCTS(ACCT("joe")) "<AutoLogon><Enabled>true</Enabled><Username>JOE</Username></AutoLogon>"),
+	  "autologon-user", PF_UA_WARNING, NULL },
+	{ OOBE_SHELL("<AutoLogon><Enabled>true</Enabled><Username>Administrator</Username></AutoLogon>"),
+	  "autologon-user", PF_UA_WARNING, NULL },
+	{ OOBE_SHELL(FLC("<SynchronousCommand wcm:action=\"add\"><Order>1</Order><Description>x</Description></SynchronousCommand>")),
+	  "command-line", PF_UA_ERROR, "<SynchronousCommand> has no CommandLine" },
+	{ DOC("specialize", "Microsoft-Windows-Deployment", "<RunSynchronous><RunSynchronousCommand wcm:action=\"add\"><Order>1</Order><Description>x</Description></RunSynchronousCommand></RunSynchronous>"),
+	  "command-line", PF_UA_ERROR, "<RunSynchronousCommand> has no Path" },
+	{ DOC("windowsPE", "Microsoft-Windows-PnpCustomizationsWinPE", "<DriverPaths><PathAndCredentials wcm:action=\"add\"><Path>D:\\d</Path></PathAndCredentials></DriverPaths>"),
+	  "key-value", PF_UA_ERROR, "<PathAndCredentials> item without wcm:keyValue" },
+	{ SETUP("<UserData><ProductKey><Key/><WillShowUI>OnError</WillShowUI></ProductKey></UserData>"),
+	  "product-key", PF_UA_NOTE, "empty product key" },
+	{ SETUP("<UserData><ProductKey>VK7JG-NPHTM-C97JM-9MPGT-3V66T<WillShowUI>Never</WillShowUI></ProductKey></UserData>"),
+	  "product-key", PF_UA_WARNING, "ProductKey holds the text 'VK7JG-NPHTM-C97JM-9MPGT-3V66T' besides elements" },
+	{ HEAD "<settings pass=\"specialize\">" COMP("Microsoft-Windows-Shell-Setup") "<TimeZone>UTC</TimeZone></component>"
+	  "<component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"x86\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\"><TimeZone>UTC</TimeZone></component>"
+	  "<component name=\"Microsoft-Windows-Shell-Setup\" processorArchitecture=\"wow64\" publicKeyToken=\"31bf3856ad364e35\" language=\"neutral\" versionScope=\"nonSxS\"><TimeZone>UTC</TimeZone></component></settings></unattend>",
+	  "arch", PF_UA_WARNING, NULL },
+	{ SETUP("<ImageInstall><OSImage><InstallFrom><MetaData wcm:action=\"add\"><Key>/IMAGE/EditionID</Key><Value>Pro</Value></MetaData></InstallFrom></OSImage></ImageInstall>"),
+	  "image-metadata", PF_UA_WARNING, "MetaData Key '/IMAGE/EditionID' is not /IMAGE/INDEX" },
+};
+
+/* Each file of rule_cases gets a finding of its rule with its severity
+ * and message, or (WANT NULL) none of that rule and no error. */
+START_TEST(test_rule_cases)
+{
+	struct pf_ua_findings f = { NULL, 0, 0 };
+	xmlSchema *schema = NULL;
+	char *xsd = xsd_path(), *err = NULL;
+	const char *text = rule_cases[_i].xml;
+	xmlDoc *doc = parse(text);
+	size_t i;
+	int hit = 0;
+
+	ck_assert_msg(pf_ua_xsd_load(xsd, &schema, &err) == 0, "%s", err);
+	ck_assert_int_eq(pf_ua_lint(doc, text, strlen(text), &f), 0);
+	ck_assert_int_eq(pf_ua_validate(doc, schema, &f), 0);
+	pf_ua_findings_sort(&f);
+	for (i = 0; i < f.n; i++) {
+		ck_assert_ptr_nonnull(f.v[i].rule);
+		ck_assert_ptr_nonnull(pf_ua_severity_name(f.v[i].severity));
+		if (!rule_cases[_i].want) {
+			ck_assert_msg(strcmp(f.v[i].rule, rule_cases[_i].rule) &&
+				      f.v[i].severity != PF_UA_ERROR,
+				      "case %d: unexpected %s: %s", _i, f.v[i].rule, f.v[i].msg);
+		} else if (!strcmp(f.v[i].rule, rule_cases[_i].rule) &&
+			   strstr(f.v[i].msg, rule_cases[_i].want)) {
+			ck_assert_msg(f.v[i].severity == rule_cases[_i].sev, "case %d: severity %s",
+				      _i, pf_ua_severity_name(f.v[i].severity));
+			hit = 1;
+		}
+	}
+	if (rule_cases[_i].want)
+		ck_assert_msg(hit, "case %d: no %s finding '%s' (%zu findings%s%s)", _i,
+			      rule_cases[_i].rule, rule_cases[_i].want, f.n,
+			      f.n ? ", first: " : "", f.n ? f.v[0].msg : "");
+	pf_ua_findings_clear(&f);
+	xmlSchemaFree(schema);
+	xmlFreeDoc(doc);
+	free(xsd);
+}
+END_TEST
+
+/* JSON strings: quotes, backslashes, controls, U+2028 escaped; bytes that
+ * are not UTF-8 become U+FFFD; other UTF-8 kept. */
+START_TEST(test_json_string)
+{
+	struct pf_ua_buf b = { NULL, 0, 0, 0 };
+
+	ck_assert_int_eq(pf_ua_json_string(&b, "a\"b\\c\nd\r\te\x01\x1f\x7f"), 0);
+	ck_assert_str_eq(b.s, "\"a\\\"b\\\\c\\nd\\r\\te\\u0001\\u001f\\u007f\"");
+	b.len = 0;
+	ck_assert_int_eq(pf_ua_json_string(&b, "\xc3\xa9 \xe2\x80\xa8 \xff\xc3 \xe2\x82"), 0);
+	ck_assert_str_eq(b.s, "\"\xc3\xa9 \\u2028 \\ufffd\\ufffd \\ufffd\\ufffd\"");
+	b.len = 0;
+	ck_assert_int_eq(pf_ua_json_string(&b, NULL), 0);
+	ck_assert_str_eq(b.s, "\"\"");
+	b.len = 0;
+	ck_assert_int_eq(pf_ua_json_string(&b, "/unattend/x[@name='a']"), 0);
+	ck_assert_str_eq(b.s, "\"/unattend/x[@name='a']\"");
+	free(b.s);
+}
+END_TEST
+
+/* The --json object: counts, then each finding with file, xpath, rule,
+ * severity and message, in order. */
+START_TEST(test_findings_json)
+{
+	struct pf_ua_finding v[2] = {
+		{ 1, PF_UA_FROM_LINT, PF_UA_ERROR, "time-zone", "/unattend/a", "bad \"tz\"" },
+		{ 2, PF_UA_FROM_LINT, PF_UA_NOTE, "product-key", "/unattend/b", "empty" },
+	};
+	struct pf_ua_findings f = { v, 2, 2 }, none = { NULL, 0, 0 };
+	char *out = NULL;
+
+	ck_assert_int_eq(pf_ua_findings_json("d\\a.xml", &f, &out), 0);
+	ck_assert_str_eq(out, "{\"file\": \"d\\\\a.xml\", \"errors\": 1, \"warnings\": 0, \"notes\": 1, \"findings\": [\n"
+			 "  {\"file\": \"d\\\\a.xml\", \"xpath\": \"/unattend/a\", \"rule\": \"time-zone\", "
+			 "\"severity\": \"error\", \"message\": \"bad \\\"tz\\\"\"},\n"
+			 "  {\"file\": \"d\\\\a.xml\", \"xpath\": \"/unattend/b\", \"rule\": \"product-key\", "
+			 "\"severity\": \"note\", \"message\": \"empty\"}\n]}\n");
+	free(out);
+	ck_assert_int_eq(pf_ua_findings_json("a.xml", &none, &out), 0);
+	ck_assert_str_eq(out, "{\"file\": \"a.xml\", \"errors\": 0, \"warnings\": 0, \"notes\": 0, \"findings\": []}\n");
+	free(out);
+	ck_assert_int_eq((int)pf_ua_findings_count(&f, PF_UA_NOTE), 1);
+	ck_assert_str_eq(pf_ua_severity_name(PF_UA_WARNING), "warning");
+	ck_assert_ptr_null(pf_ua_severity_name(7));
+}
+END_TEST
+
+/* Time-zone and settings tables: exact, case-insensitive, near. */
+START_TEST(test_value_tables)
+{
+	ck_assert_str_eq(pf_ua_timezone_find("pacific standard time"), "Pacific Standard Time");
+	ck_assert_ptr_nonnull(pf_ua_timezone_find("UTC"));
+	ck_assert_ptr_nonnull(pf_ua_timezone_find("W. Europe Standard Time"));
+	ck_assert_ptr_null(pf_ua_timezone_find("Europe/Berlin"));
+	ck_assert_str_eq(pf_ua_timezone_near("GMT Standrd Time"), "GMT Standard Time");
+	ck_assert_ptr_null(pf_ua_timezone_near("Mars Time"));
+	ck_assert_ptr_nonnull(pf_ua_settings_of("microsoft-windows-shell-setup"));
+	ck_assert_ptr_null(pf_ua_settings_of("Microsoft-Windows-Fax-Service"));
+	ck_assert_int_eq((int)pf_ua_distance("Timezone", "TimeZone", 2), 0);
+	ck_assert_int_eq((int)pf_ua_distance("abc", "abd", 2), 1);
 }
 END_TEST
 
@@ -1016,6 +1184,10 @@ static Suite *suite_unattend(void)
 	tcase_add_test(tc, test_generated_file_is_clean);
 	tcase_add_loop_test(tc, test_lint_cases, 0, sizeof(lint_cases) / sizeof(lint_cases[0]));
 	tcase_add_test(tc, test_check_file);
+	tcase_add_loop_test(tc, test_rule_cases, 0, sizeof(rule_cases) / sizeof(rule_cases[0]));
+	tcase_add_test(tc, test_json_string);
+	tcase_add_test(tc, test_findings_json);
+	tcase_add_test(tc, test_value_tables);
 	tcase_add_test(tc, test_lua_module);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("model");

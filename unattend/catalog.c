@@ -18,7 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "unattend.h"
+#include "ua.h"
 
 #define WPE PF_UA_PASS(PF_UA_WINDOWSPE)
 #define OFS PF_UA_PASS(PF_UA_OFFLINESERVICING)
@@ -137,8 +137,7 @@ const struct pf_ua_component *pf_ua_component_find(const char *name)
 	return NULL;
 }
 
-/* Levenshtein distance of A and B, case-insensitive, capped at CAP + 1. */
-static size_t distance(const char *a, const char *b, size_t cap)
+size_t pf_ua_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	size_t row[128];
@@ -179,7 +178,7 @@ const struct pf_ua_component *pf_ua_component_near(const char *name)
 	size_t d, bestd = 3;
 
 	for (c = pf_ua_components; c->name; c++) {
-		d = distance(name, c->name, 2);
+		d = pf_ua_distance(name, c->name, 2);
 		if (d < bestd) {
 			bestd = d;
 			best = c;

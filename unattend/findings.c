@@ -35,8 +35,8 @@ static long node_order(const xmlNode *node)
 }
 
 /* Add the finding XPATH (taken) / MSG (taken) at ORDER. */
-static int add_taken(struct pf_ua_findings *f, enum pf_ua_source source, long order,
-		     char *xpath, char *msg)
+static int add_taken(struct pf_ua_findings *f, enum pf_ua_source source, const char *rule,
+		     enum pf_ua_severity severity, long order, char *xpath, char *msg)
 {
 	if (!xpath || !msg)
 		goto nomem;
@@ -51,6 +51,8 @@ static int add_taken(struct pf_ua_findings *f, enum pf_ua_source source, long or
 	}
 	f->v[f->n].order = order;
 	f->v[f->n].source = source;
+	f->v[f->n].rule = rule;
+	f->v[f->n].severity = severity;
 	f->v[f->n].xpath = xpath;
 	f->v[f->n].msg = msg;
 	f->n++;
@@ -62,6 +64,7 @@ nomem:
 }
 
 int pf_ua_findings_add(struct pf_ua_findings *f, enum pf_ua_source source,
+		       const char *rule, enum pf_ua_severity severity,
 		       const xmlNode *node, const char *fmt, ...)
 {
 	char buf[1024];
@@ -70,7 +73,7 @@ int pf_ua_findings_add(struct pf_ua_findings *f, enum pf_ua_source source,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return add_taken(f, source, node_order(node), node ? pf_ua_xpath(node) : pf_ua_strdup("/"),
+	return add_taken(f, source, rule, severity, node_order(node), node ? pf_ua_xpath(node) : pf_ua_strdup("/"),
 			 pf_ua_strdup(buf));
 }
 
@@ -105,9 +108,12 @@ void pf_ua_findings_sort(struct pf_ua_findings *f)
 		for (j = 0; j < k && !drop; j++) {
 			if (strcmp(f->v[j].xpath, f->v[i].xpath))
 				continue;
+			/* a misspelled setting keeps the schema's list of
+			 * what is expected there */
 			drop = !strcmp(f->v[j].msg, f->v[i].msg) ||
 			       (f->v[i].source == PF_UA_FROM_SCHEMA &&
-				f->v[j].source == PF_UA_FROM_LINT);
+				f->v[j].source == PF_UA_FROM_LINT &&
+				strcmp(f->v[j].rule, "setting-name"));
 		}
 		if (drop) {
 			free(f->v[i].xpath);
@@ -117,6 +123,121 @@ void pf_ua_findings_sort(struct pf_ua_findings *f)
 		}
 	}
 	f->n = k;
+}
+
+const char *pf_ua_severity_name(int severity)
+{
+	static const char *const names[PF_UA_NSEVERITIES] = { "error", "warning", "note" };
+
+	return severity >= 0 && severity < PF_UA_NSEVERITIES ? names[severity] : NULL;
+}
+
+size_t pf_ua_findings_count(const struct pf_ua_findings *f, int severity)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		n += (int)f->v[i].severity == severity;
+	return n;
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* Append LEN bytes of S to B; 0 or -PF_UA_ENOMEM (B->ret keeps it). */
+static int buf_put(struct pf_ua_buf *b, const char *s, size_t len)
+{
+	if (b->ret)
+		return b->ret;
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *g;
+
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		g = realloc(b->s, cap);
+		if (!g)
+			return b->ret = -PF_UA_ENOMEM;
+		b->s = g;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+int pf_ua_json_string(struct pf_ua_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	char esc[8];
+
+	buf_put(b, "\"", 1);
+	while (*p) {
+		unsigned cp;
+		int n = pf_ua_utf8_next(p, (int)strnlen((const char *)p, 4), &cp);
+
+		if (n == 0) {                   /* not UTF-8: U+FFFD */
+			buf_put(b, "\\ufffd", 6);
+			p++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)cp;
+			buf_put(b, esc, 2);
+		} else if (cp == '\n') {
+			buf_put(b, "\\n", 2);
+		} else if (cp == '\r') {
+			buf_put(b, "\\r", 2);
+		} else if (cp == '\t') {
+			buf_put(b, "\\t", 2);
+		} else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
+			/* controls, and the two separators JavaScript chokes on */
+			snprintf(esc, sizeof(esc), "\\u%04x", cp);
+			buf_put(b, esc, 6);
+		} else {
+			buf_put(b, (const char *)p, (size_t)n);
+		}
+		p += n;
+	}
+	return buf_put(b, "\"", 1);
+}
+
+int pf_ua_findings_json(const char *file, const struct pf_ua_findings *f, char **out)
+{
+	struct pf_ua_buf b = { NULL, 0, 0, 0 };
+	char num[96];
+	size_t i;
+
+	buf_put(&b, "{\"file\": ", 9);
+	pf_ua_json_string(&b, file);
+	snprintf(num, sizeof(num), ", \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu",
+		 pf_ua_findings_count(f, PF_UA_ERROR), pf_ua_findings_count(f, PF_UA_WARNING),
+		 pf_ua_findings_count(f, PF_UA_NOTE));
+	buf_put(&b, num, strlen(num));
+	buf_put(&b, ", \"findings\": [", 15);
+	for (i = 0; i < f->n; i++) {
+		const char *sev = pf_ua_severity_name(f->v[i].severity);
+
+		buf_put(&b, i ? ",\n  {\"file\": " : "\n  {\"file\": ", i ? 13 : 12);
+		pf_ua_json_string(&b, file);
+		buf_put(&b, ", \"xpath\": ", 11);
+		pf_ua_json_string(&b, f->v[i].xpath);
+		buf_put(&b, ", \"rule\": ", 10);
+		pf_ua_json_string(&b, f->v[i].rule ? f->v[i].rule : "");
+		buf_put(&b, ", \"severity\": ", 14);
+		pf_ua_json_string(&b, sev ? sev : "error");
+		buf_put(&b, ", \"message\": ", 13);
+		pf_ua_json_string(&b, f->v[i].msg);
+		buf_put(&b, "}", 1);
+	}
+	buf_put(&b, f->n ? "\n]}\n" : "]}\n", f->n ? 4 : 3);
+	if (b.ret) {
+		free(b.s);
+		return b.ret;
+	}
+	*out = b.s;
+	return 0;
 }
 
 xmlNode *pf_ua_next_node(xmlNode *n)

@@ -92,13 +92,28 @@ int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
 
 /* ---- findings.c --------------------------------------------------------- */
 
-/* Add a finding about NODE (NULL: the document).  0 or -PF_UA_ENOMEM. */
+/* Add a finding of rule RULE (a static string) and SEVERITY about NODE
+ * (NULL: the document).  0 or -PF_UA_ENOMEM. */
 int pf_ua_findings_add(struct pf_ua_findings *f, enum pf_ua_source source,
-		       const xmlNode *node, const char *fmt, ...) PF_UA_PRINTF(4, 5);
+		       const char *rule, enum pf_ua_severity severity,
+		       const xmlNode *node, const char *fmt, ...) PF_UA_PRINTF(6, 7);
+
+/* A growing string: start with { NULL, 0, 0, 0 }; RET keeps the first
+ * out-of-memory. */
+struct pf_ua_buf {
+	char *s;
+	size_t len, cap;
+	int ret;
+};
+
+/* Append S (NULL: "") to B as a JSON string: quotes, backslashes and
+ * control characters (and U+2028, U+2029) escaped, each byte that does not
+ * start valid UTF-8 written as \ufffd.  Returns 0 or -PF_UA_ENOMEM. */
+int pf_ua_json_string(struct pf_ua_buf *b, const char *s);
 
 /* Sort the findings in document order (lint before schema for one node)
  * and drop exact duplicates and schema findings about a node a lint rule
- * already reported. */
+ * (other than setting-name) already reported. */
 void pf_ua_findings_sort(struct pf_ua_findings *f);
 
 /* The node after N in document order (elements' children first), or NULL
@@ -155,7 +170,50 @@ int pf_ua_xsd_load(const char *path, xmlSchema **out, char **err);
  * Returns 0 or -PF_UA_ENOMEM / -PF_UA_EXML (the validator could not run). */
 int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f);
 
-/* ---- rules.c ------------------------------------------------------------ */
+/* ---- rules.c, rules_values.c: the lint ------------------------------------ */
+
+/* Lint state: the findings, the first out-of-memory, what the rules about
+ * users compare with. */
+struct pf_ua_lint {
+	xmlDoc *doc;
+	struct pf_ua_findings *f;
+	int ret;
+	char *computer_name; /* the specialize ComputerName, for user checks */
+	char **accounts;     /* names of every LocalAccount the file creates */
+	size_t naccounts;
+};
+
+/* Report a finding of RULE and SEVERITY about N (out of memory is
+ * remembered in L->ret, not returned). */
+void pf_ua_report(struct pf_ua_lint *l, const xmlNode *n, const char *rule,
+		  enum pf_ua_severity severity, const char *fmt, ...) PF_UA_PRINTF(5, 6);
+
+/* rules_values.c: the rules about one component element C (its attributes
+ * and the names of the settings below it). */
+void pf_ua_rule_component(struct pf_ua_lint *l, const xmlNode *c);
+
+/* rules_values.c: the rules about the value of element E (time zones,
+ * locales, commands, AutoLogon users, keyed list items). */
+void pf_ua_rule_value(struct pf_ua_lint *l, const xmlNode *e);
+
+/* rules_values.c: remember the names of the LocalAccounts of the file. */
+void pf_ua_find_accounts(struct pf_ua_lint *l, const xmlNode *root);
+
+/* ---- values.c: tables of names ------------------------------------------------ */
+
+/* Levenshtein distance of A and B, case-insensitive, capped at CAP + 1. */
+size_t pf_ua_distance(const char *a, const char *b, size_t cap);
+
+/* The Windows time-zone ID equal to ID (case-insensitive), or NULL. */
+const char *pf_ua_timezone_find(const char *id);
+
+/* The time-zone ID nearest to ID (a small edit distance), or NULL. */
+const char *pf_ua_timezone_near(const char *id);
+
+/* The names of the settings (elements at any depth) of COMPONENT, when
+ * peforge knows them (a NULL-terminated list), or NULL. */
+const char *const *pf_ua_settings_of(const char *component);
+
 
 /*
  * Run the lint rules on DOC and add one finding per problem to F.  RAW/LEN

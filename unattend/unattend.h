@@ -259,11 +259,26 @@ enum pf_ua_source {
 	PF_UA_FROM_SCHEMA, /* the XSD; the message starts with "schema: " */
 };
 
-/* One problem found in an answer file: where (an XPath) and what.  Every
- * finding makes the file unfit: there are no warnings. */
+/* How bad a finding is.  An error: Windows Setup stops, or the file breaks
+ * a rule Setup enforces; a warning: Setup goes on but ignores or misreads
+ * a setting; a note: worth knowing, harmless. */
+enum pf_ua_severity {
+	PF_UA_ERROR,
+	PF_UA_WARNING,
+	PF_UA_NOTE,
+	PF_UA_NSEVERITIES
+};
+
+/* "error", "warning" or "note" (NULL for another value). */
+const char *pf_ua_severity_name(int severity);
+
+/* One problem found in an answer file: where (an XPath), which rule, how
+ * bad and what. */
 struct pf_ua_finding {
 	long order;               /* document order of the node, for sorting */
 	enum pf_ua_source source;
+	enum pf_ua_severity severity;
+	const char *rule;         /* static: "computer-name", "schema"... */
 	char *xpath;              /* malloc'd */
 	char *msg;                /* malloc'd */
 };
@@ -273,6 +288,18 @@ struct pf_ua_findings {
 	struct pf_ua_finding *v;
 	size_t n, cap;
 };
+
+/* How many findings of F have severity SEVERITY. */
+size_t pf_ua_findings_count(const struct pf_ua_findings *f, int severity);
+
+/*
+ * The findings of F about FILE as JSON (docs/unattend.md, "--json"): an
+ * object {"file", "errors", "warnings", "notes", "findings": [{"file",
+ * "xpath", "rule", "severity", "message"}...]}, then a newline.  Strings
+ * are escaped (quotes, backslashes, control characters; bytes that are not
+ * UTF-8 become U+FFFD).  *OUT is malloc'd; returns 0 or -PF_UA_ENOMEM.
+ */
+int pf_ua_findings_json(const char *file, const struct pf_ua_findings *f, char **out);
 
 /* Free every finding of F (F is left empty and reusable). */
 void pf_ua_findings_clear(struct pf_ua_findings *f);

@@ -148,8 +148,8 @@ static void on_error(void *ctx, xmlErrorPtr e)
 					       : pf_ua_strdup(msg);
 		return;
 	}
-	if (!c->ret && pf_ua_findings_add(c->f, PF_UA_FROM_SCHEMA, e->node, "schema: %s",
-						 msg) != 0)
+	if (!c->ret && pf_ua_findings_add(c->f, PF_UA_FROM_SCHEMA, "schema", PF_UA_ERROR,
+					  e->node, "schema: %s", msg) != 0)
 		c->ret = -PF_UA_ENOMEM;
 }
 
@@ -240,7 +240,8 @@ int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f)
 	if (r < 0)
 		return -PF_UA_EXML;
 	if (r > 0 && f->n == before)
-		return pf_ua_findings_add(f, PF_UA_FROM_SCHEMA, xmlDocGetRootElement(doc),
+		return pf_ua_findings_add(f, PF_UA_FROM_SCHEMA, "schema", PF_UA_ERROR,
+					  xmlDocGetRootElement(doc),
 					  "schema: the file does not validate");
 	return 0;
 }
