@@ -13,6 +13,7 @@
 #include "luahost.h"
 #include "recipe.h"
 #include "lua_unattend.h"
+#include "lua_secret.h"
 #include "util.h"
 
 /* Registry key of the -D definitions table. */
@@ -32,12 +33,23 @@ struct pf_lua {
 	char where[SHOWN_KEY + 16];
 };
 
-/* peforge.core.log(level, message): level is "error", "warn", "info", "debug". */
+/* peforge.core.log(level, message): level is "error", "warn", "info",
+ * "debug", or "notice": a warning that -q does not hide (what the run's
+ * outputs reveal). */
 static int l_log(lua_State *L)
 {
-	static const char *const levels[] = { "error", "warn", "info", "debug", NULL };
+	static const char *const levels[] = { "error", "warn", "info", "debug", "notice", NULL };
 	int level = luaL_checkoption(L, 1, NULL, levels);
 	const char *msg = luaL_checkstring(L, 2);
+	int was = pf_log_get_level();
+
+	if (level == 4) {
+		if (was < PF_LOG_WARN)
+			pf_log_set_level(PF_LOG_WARN);
+		pf_log(PF_LOG_WARN, "recipe", "%s", msg);
+		pf_log_set_level(was);
+		return 0;
+	}
 
 	/* Recipe messages are never counted as the run's error line. */
 	pf_log(level == PF_LOG_ERROR ? PF_LOG_WARN : level, "recipe", "%s", msg);
@@ -60,6 +72,7 @@ static int luaopen_peforge_core(lua_State *L)
 	lua_setfield(L, -2, "defines");                /* M */
 	lua_getfield(L, LUA_REGISTRYINDEX, "peforge.datadir"); /* M dir|nil */
 	lua_setfield(L, -2, "datadir");                /* M */
+	pf_lua_secret_open(L);                         /* M */
 	return 1;
 }
 

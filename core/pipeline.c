@@ -15,6 +15,7 @@
 #include "job.h"
 #include "log.h"
 #include "luahost.h"
+#include "lua_secret.h"
 #include "media.h"
 #include "pipeline.h"
 #include "recipe.h"
@@ -584,6 +585,8 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 	ret = pf_lua_new(env->scripts_dir, &run->lua);
 	if (!ret)
 		ret = pf_lua_set_datadir(run->lua, env->data_dir);
+	if (!ret)
+		ret = pf_lua_set_outdir(run->lua, o->outdir);
 	if (ret)
 		return ret;
 	for (i = 0; i < o->ndefines; i++) {
@@ -689,6 +692,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 			goto out;
 	}
 	pf_progress_end();
+	pf_lua_secret_notice(run->lua);
 	if (o->print_outputs)
 		for (i = 0; i < run->job->noutputs; i++)
 			printf("wrote: %s\n", run->job->outputs[i]);

@@ -69,6 +69,14 @@ int pf_serve_make_configs(struct pf_serve *s);
 /* Write the state folder: the folders the servers need and each
  * configuration file. */
 int pf_serve_write_state(const struct pf_serve *s);
+/* serve_account.c: the samba tree's deployment account. */
+#define PF_SERVE_DEPLOY_USER "peforge-deploy"
+#define PF_SERVE_SMB_UNIX_USER "nobody"
+/* 1 when the samba tree has the deployment account (deploy-password). */
+int pf_serve_has_account(const struct pf_serve *s);
+/* Put the account in smbd's private passdb as the system user nobody
+ * (username map STATE/samba/users.map); nothing when there is none. */
+int pf_serve_write_account(const struct pf_serve *s);
 /* Write one systemd unit per server into S->units_dir. */
 int pf_serve_write_units(const struct pf_serve *s);
 /* The command line of ARGV as one shell-quoted line (malloc'd). */

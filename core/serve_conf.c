@@ -268,7 +268,7 @@ static int smb_conf(const struct pf_serve *s, FILE *f)
 	};
 	char *path = pf_path_join(s->samba, "smb.conf"), *text = NULL, *line, *save;
 	size_t len, i;
-	int ret, in_share = 0;
+	int ret, in_share = 0, deploy = pf_serve_has_account(s);
 
 	if (!path)
 		return -PF_ENOMEM;
@@ -285,7 +285,12 @@ static int smb_conf(const struct pf_serve *s, FILE *f)
 
 		if (*k == '[')
 			in_share = strncmp(k, "[global]", 8) != 0;
-		if (in_share && !strncmp(k, "path", 4) && strchr(k, '=')) {
+		if (in_share && deploy && !strncmp(k, "valid users", 11) &&
+		    strstr(k, PF_SERVE_DEPLOY_USER)) {
+			fprintf(f, "# %s logs in as the system user %s (username map)\n",
+				PF_SERVE_DEPLOY_USER, PF_SERVE_SMB_UNIX_USER);
+			fprintf(f, "\tvalid users = %s\n", PF_SERVE_SMB_UNIX_USER);
+		} else if (in_share && !strncmp(k, "path", 4) && strchr(k, '=')) {
 			fprintf(f, "# served from the build's own tree (the recipe's path: %s)\n",
 				strchr(k, '=') + 1 + strspn(strchr(k, '=') + 1, " \t"));
 			fprintf(f, "\tpath = %s/share\n", s->samba);
@@ -301,6 +306,8 @@ static int smb_conf(const struct pf_serve *s, FILE *f)
 		fprintf(f, "\t%s = %s/samba/%s\n", dirs[i][0], s->state, dirs[i][1]);
 	fprintf(f, "\tpassdb backend = tdbsam:%s/samba/private/passdb.tdb\n", s->state);
 	fprintf(f, "\tlog file = %s/samba/log.%%m\n\tmax log size = 1000\n", s->state);
+	if (deploy)
+		fprintf(f, "\tusername map = %s/samba/users.map\n", s->state);
 	free(text);
 	free(path);
 	return 0;
@@ -409,6 +416,8 @@ int pf_serve_write_state(const struct pf_serve *s)
 			pf_log(PF_LOG_ERROR, "serve", "cannot write %s: %s", v->conf_path,
 			       pf_strerror(ret));
 	}
+	if (!ret)
+		ret = pf_serve_write_account(s);
 	return ret;
 }
 

@@ -169,6 +169,13 @@ char *pf_unattend_data_dir(const struct pf_env *env)
 	return pf_strdup(env->data_dir);
 }
 
+/* 1 when the answer file TEXT holds a password (accounts, autologon,
+ * domain join): written mode 0600 then. */
+static int holds_secret(const char *text)
+{
+	return strstr(text, "Password>") || strstr(text, "<Credentials>");
+}
+
 int pf_unattend_print(const struct pf_env *env, const char *recipe,
 		      const char *machine, const char *outfile,
 		      const char **defines, size_t ndefines)
@@ -202,7 +209,7 @@ int pf_unattend_print(const struct pf_env *env, const char *recipe,
 	if (outfile) {
 		char *abs = pf_abspath(outfile);
 
-		ret = abs ? pf_write_file_atomic(abs, text, len) : -PF_ENOMEM;
+		ret = abs ? pf_write_file_mode(abs, text, len, holds_secret(text)) : -PF_ENOMEM;
 		free(abs);
 	} else if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
 		pf_err("standard output: write failed");

@@ -214,6 +214,39 @@ out:
 	return ret;
 }
 
+int pf_write_file_mode(const char *path, const void *data, size_t len, int secret)
+{
+	struct fsu_err e;
+	char *tmp = NULL;
+	mode_t mask;
+	int fd = -1, ret;
+
+	ret = pf_tmpfile_beside(path, &tmp, &fd);
+	if (ret)
+		return ret;
+	mask = umask(077);
+	umask(mask);
+	if (fchmod(fd, secret ? 0600 : (0666 & ~mask)) != 0) {
+		pf_err("%s: cannot set its mode: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		ret = -PF_EIO;
+		goto out;
+	}
+	ret = fsu_write_all(fd, data, len, path, &e);
+	if (ret) {
+		pf_err("%s", e.msg);
+		close(fd);
+		unlink(tmp);
+		ret = -PF_EIO;
+		goto out;
+	}
+	ret = pf_commit_tmpfile(fd, tmp, path);
+out:
+	free(tmp);
+	return ret;
+}
+
 int pf_copy_file(const char *src, const char *dst)
 {
 	struct fsu_err e;

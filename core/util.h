@@ -44,6 +44,10 @@ int pf_read_file(const char *path, char **data, size_t *len);
  * fsync, then rename.  PATH is whole or untouched.  Errors are logged. */
 int pf_write_file_atomic(const char *path, const void *data, size_t len);
 
+/* The same with the file's mode: 0600 when SECRET (it holds a password),
+ * else what the umask gives (0666 & ~umask). */
+int pf_write_file_mode(const char *path, const void *data, size_t len, int secret);
+
 /* Create a temporary file beside FINAL (FINAL.tmp-XXXXXX); *TMP is malloc'd. */
 int pf_tmpfile_beside(const char *final, char **tmp, int *fd);
 

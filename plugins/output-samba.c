@@ -5,6 +5,11 @@
  *   DIR/smb.conf.fragment  the share, to add to an existing smb.conf
  *   DIR/smb.conf           a whole smb.conf for a dedicated server
  *   DIR/README.txt         where each thing goes; the smbpasswd line
+ *   DIR/deploy-password    (default mode: the deployment account) the
+ *                          generated password, mode 0600, read back by the
+ *                          next build into the same output folder
+ *   DIR/create-account.sh  (same) creates that account on a Samba server
+ *                          with that password, mode 0700
  *   DIR/share/             the files for the share's root: the files staged
  *                          on the boot medium that are not boot files (the
  *                          answer file autounattend.xml, the recipe's
@@ -47,8 +52,22 @@ struct out_state {
 	const char *path;       /* the share's folder on the server, or NULL */
 	const char *mode;       /* "guest", "user" or NULL */
 	const char *smbpasswd;  /* "smbpasswd -a USER", or NULL */
+	const char *user;       /* the deployment account, or NULL */
+	const char *password;   /* its password (letters and digits), or NULL */
 	int copy_media;
 };
+
+/* 1 when S is not empty and holds only ASCII letters, digits and EXTRA. */
+static int plain_word(const char *s, const char *extra)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s)))
+			return 0;
+	return 1;
+}
 
 /*
  * Read the arguments.  Fails with one error line when the finalizer
@@ -89,6 +108,15 @@ static int out_open(const struct pf_host *host, const struct pf_args *args,
 	s->path = host->arg_string(args, "path");
 	s->mode = host->arg_string(args, "mode");
 	s->smbpasswd = host->arg_string(args, "smbpasswd");
+	s->user = host->arg_string(args, "user");
+	s->password = host->arg_string(args, "password");
+	if (s->password && (!s->user || !plain_word(s->user, "._-") || !plain_word(s->password, ""))) {
+		/* never the password in the message */
+		host->log(PF_LOG_ERROR, NAME, "outputs.samba: the deployment account's user "
+			  "name or password is not letters and digits");
+		free(s);
+		return -PF_ERECIPE;
+	}
 	s->copy_media = copy;
 	*state = s;
 	return 0;
@@ -328,6 +356,94 @@ out:
 	return ret;
 }
 
+/*
+ * Write TEXT to DIR/NAME, created with MODE (0600 or 0700: it holds the
+ * password) whatever the umask.
+ */
+static int write_secret(const struct pf_host *h, const char *dir, const char *name,
+			const char *text, mode_t mode)
+{
+	char *path = NULL;
+	size_t len = strlen(text), done = 0;
+	int fd, ret = 0;
+
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return -PF_ENOMEM;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0 || fchmod(fd, mode) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot create: %s", path, strerror(errno));
+		ret = -PF_EIO;
+		goto out;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			h->log(PF_LOG_ERROR, NAME, "%s: cannot write: %s", path, strerror(errno));
+			ret = -PF_EIO;
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot write: %s", path, strerror(errno));
+		ret = -PF_EIO;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return ret;
+}
+
+/*
+ * The deployment account's files in DIR: deploy-password (0600) and
+ * create-account.sh (0700), which creates the system user (no login, no
+ * home) and its Samba password without anyone typing it.
+ */
+static int write_account(const struct out_state *s, const char *dir)
+{
+	char *pw = NULL, *sh = NULL;
+	int ret;
+
+	if (asprintf(&pw, "%s\n", s->password) < 0)
+		return -PF_ENOMEM;
+	ret = write_secret(s->host, dir, "deploy-password", pw, 0600);
+	if (ret)
+		goto out;
+	if (asprintf(&sh,
+		     "#!/bin/sh\n"
+		     "# create-account.sh - written by peforge %s (outputs.samba)\n"
+		     "# Creates the Samba account %s of the share [%s] with the password\n"
+		     "# the WinPE start script presents (kept in deploy-password). Run it\n"
+		     "# once as root on the Samba server; options go to smbpasswd (e.g.\n"
+		     "# -c /etc/samba/smb.conf). It holds the password: keep it mode 0700.\n"
+		     "set -e\n"
+		     "# an unprivileged system user: no login, no home\n"
+		     "if ! id -u %s >/dev/null 2>&1; then\n"
+		     "\tuseradd --system --no-create-home --shell /usr/sbin/nologin %s\n"
+		     "fi\n"
+		     "printf '%%s\\n%%s\\n' '%s' '%s' | smbpasswd \"$@\" -s -a %s >/dev/null\n"
+		     "echo \"create-account.sh: Samba account %s ready\"\n",
+		     s->host->version, s->user, s->share ? s->share : "REMINST", s->user,
+		     s->user, s->password, s->password, s->user, s->user) < 0) {
+		sh = NULL;
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	ret = write_secret(s->host, dir, "create-account.sh", sh, 0700);
+out:
+	if (pw)
+		memset(pw, 0, strlen(pw));
+	if (sh)
+		memset(sh, 0, strlen(sh));
+	free(pw);
+	free(sh);
+	return ret;
+}
+
 /* README.txt: where each file goes (malloc'd text). */
 static char *readme(const struct out_state *s, size_t nfiles)
 {
@@ -361,7 +477,14 @@ static char *readme(const struct out_state *s, size_t nfiles)
 	fprintf(f, "   or by adding smb.conf.fragment at the end of /etc/samba/smb.conf\n"
 		   "   (or saving it beside it and adding an `include = FILE` line at the end).\n"
 		   "   Check the result with: testparm -s\n");
-	if (s->smbpasswd)
+	if (s->password)
+		fprintf(f, "3. Create the deployment account %s (a system user without login,\n"
+			   "   and its Samba password, which start.cmd presents), as root:\n"
+			   "     sh create-account.sh\n"
+			   "   deploy-password (mode 0600) keeps the password; the next build into\n"
+			   "   the same output folder reuses it. Both files hold the password.\n",
+			s->user);
+	else if (s->smbpasswd)
 		fprintf(f, "3. Create the Samba user (it must also be a Unix user):\n"
 			   "     %s\n", s->smbpasswd);
 	else if (user)
@@ -372,7 +495,8 @@ static char *readme(const struct out_state *s, size_t nfiles)
 	fprintf(f, "4. Restart or reload Samba: systemctl restart smbd "
 		   "(or smbcontrol smbd reload-config)\n");
 	fprintf(f, "5. Check from any Linux machine:\n     smbclient //SERVER/%s -U %s -c ls\n",
-		s->share ? s->share : "SHARE", user ? "USER" : "guest%guest");
+		s->share ? s->share : "SHARE",
+		s->user ? s->user : user ? "USER" : "guest%guest");
 	if (fclose(f) != 0) {
 		free(t);
 		return NULL;
@@ -415,6 +539,8 @@ static int out_run(void *state, struct pf_job *job)
 		goto out;
 	}
 	ret = fill_share(s, job, root, &nfiles);
+	if (!ret && s->password)
+		ret = write_account(s, tmp);
 	if (ret)
 		goto out;
 	text = readme(s, nfiles);
@@ -430,8 +556,9 @@ static int out_run(void *state, struct pf_job *job)
 		goto out;
 	free(tmp);
 	tmp = NULL;
-	h->log(PF_LOG_INFO, NAME, "wrote %s: smb.conf.fragment%s, README.txt, share/ "
-	       "(%zu files%s)", final, s->standalone ? ", smb.conf" : "", nfiles,
+	h->log(PF_LOG_INFO, NAME, "wrote %s: smb.conf.fragment%s, README.txt%s, share/ "
+	       "(%zu files%s)", final, s->standalone ? ", smb.conf" : "",
+	       s->password ? ", deploy-password, create-account.sh" : "", nfiles,
 	       s->copy_media ? ", with the media" : "");
 	if (PF_HOST_HAS(h, output_add))
 		ret = h->output_add(job, final);
@@ -463,6 +590,10 @@ static const struct pf_option options[] = {
 	{ .name = "mode", .type = PF_OPT_STRING, .help = "set by pe.smbconf: guest or user" },
 	{ .name = "smbpasswd", .type = PF_OPT_STRING,
 	  .help = "set by pe.smbconf: the command that creates the user" },
+	{ .name = "user", .type = PF_OPT_STRING,
+	  .help = "set by pe.smbconf: the deployment account (default mode)" },
+	{ .name = "password", .type = PF_OPT_STRING,
+	  .help = "set by peforge: the deployment account's generated password" },
 	{ .name = "error", .type = PF_OPT_STRING,
 	  .help = "set by pe.smbconf: a mistake in the options, reported by the plugin" },
 	{ .name = NULL },

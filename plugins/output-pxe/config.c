@@ -192,7 +192,7 @@ int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
 	fprintf(t.f, "# for the PXE tree %s\n#\n", p->final);
 	fprintf(t.f, "# Run it as root (stop any other DHCP/TFTP service on this host "
 		"first):\n");
-	fprintf(t.f, "#   dnsmasq --no-daemon --conf-file=");
+	fprintf(t.f, "#   dnsmasq --keep-in-foreground --conf-file=");
 	put_shell_path(t.f, p->final, "/dnsmasq.conf");
 	fprintf(t.f, "\n#\n");
 	if (s->full) {
@@ -265,14 +265,15 @@ int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
 			fprintf(t.f, "pxe-prompt=\"peforge: Windows PE\",0\n");
 			fprintf(t.f, "pxe-service=tag:!ipxe,x86PC,\"Windows PE (iPXE, BIOS)\","
 				"undionly.kpxe%s%s\n", srv ? "," : "", srv ? srv : "");
-			if (!s->http) {
-				fprintf(t.f, "# iPXE on BIOS asks for boot.ipxe through the "
-					"PXE menu, whose answer\n# names the TFTP "
-					"server.\n");
-				fprintf(t.f, "pxe-service=tag:ipxe,x86PC,\"Windows PE "
-					"(boot.ipxe)\",boot.ipxe%s%s\n", srv ? "," : "",
-					srv ? srv : "");
-			}
+			/* Also with http: iPXE on BIOS ignores the http:// file
+			 * name of a proxy offer ("Nothing to boot"); the script
+			 * fetched over TFTP sets the HTTP base itself. */
+			fprintf(t.f, "# iPXE on BIOS asks for boot.ipxe through the "
+				"PXE menu, whose answer\n# names the TFTP "
+				"server.\n");
+			fprintf(t.f, "pxe-service=tag:ipxe,x86PC,\"Windows PE "
+				"(boot.ipxe)\",boot.ipxe%s%s\n", srv ? "," : "",
+				srv ? srv : "");
 			fprintf(t.f, "pxe-service=tag:!ipxe,x86-64_EFI,\"Windows PE (iPXE, "
 				"UEFI)\",ipxe.efi%s%s\n", srv ? "," : "", srv ? srv : "");
 			fprintf(t.f, "pxe-service=tag:!ipxe,BC_EFI,\"Windows PE (iPXE, "
@@ -284,6 +285,22 @@ int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
 		fprintf(t.f, "dhcp-boot=tag:ipxe,%s%s%s\n", script,
 			srv && !s->http ? ",," : "", srv && !s->http ? srv : "");
 		free(script);
+	}
+	/* Its own lease file, not the system's (shared by every dnsmasq). */
+	fprintf(t.f, "\n# The leases of this dnsmasq, not the system's "
+		"/var/lib/misc/dnsmasq.leases.\n");
+	{
+		char *leases = NULL;
+
+		if (asprintf(&leases, "%s/dnsmasq.leases", p->final) < 0) {
+			fclose(t.f);
+			free(t.buf);
+			return -PF_ENOMEM;
+		}
+		fprintf(t.f, "dhcp-leasefile=");
+		put_dnsmasq_quoted(t.f, leases);
+		fprintf(t.f, "\n");
+		free(leases);
 	}
 	fprintf(t.f, "\nenable-tftp\n");
 	fprintf(t.f, "tftp-root=");
@@ -344,7 +361,7 @@ int gen_readme(const struct pxe_state *s, struct plan *p)
 
 	fprintf(t.f, "\n");
 	put_heading(t.f, "1. DHCP and TFTP with dnsmasq (one command, as root)", '-');
-	fprintf(t.f, "    dnsmasq --no-daemon --conf-file=");
+	fprintf(t.f, "    dnsmasq --keep-in-foreground --conf-file=");
 	put_shell_path(t.f, p->final, "/dnsmasq.conf");
 	fprintf(t.f, "\n\n");
 	if (s->full)

@@ -111,6 +111,11 @@ end
 -- works.  A table made by pe.startcmd (it has `text`) is left as it is.
 local function finalize_start(recipe)
   local start = recipe.start
+  -- the kept deployment password lives in the samba output's folder
+  local samba = type(recipe.outputs) == "table" and recipe.outputs.samba
+  if type(samba) == "table" and type(samba.dir) == "string" and core.deploy_password then
+    core.deploy_password(samba.dir)
+  end
   if type(start) ~= "table" or start.text ~= nil then
     return recipe
   end
@@ -143,6 +148,7 @@ end
 local SAMBA_PLUGIN_KEYS = {
   dir = true, copy_media = true, text = true, standalone = true, share = true,
   path = true, mode = true, smbpasswd = true, error = true, recipe_dir = true,
+  user = true, password = true,
 }
 
 -- Leave in SAMBA only the keys the plugin reads; with ERR, only `error`.
@@ -203,6 +209,12 @@ local function finalize_samba(recipe)
     samba.path = res.path
     samba.mode = res.guest and "guest" or "user"
     samba.smbpasswd = res.smbpasswd
+    if res.deploy then
+      -- the deployment account: the password peforge keeps in the samba
+      -- folder (the start script's default is the same one)
+      samba.user = res.user
+      samba.password = netuse.deploy_password(samba.dir)
+    end
     for _, n in ipairs(res.notes) do
       M.warn("outputs.samba: %s", n)
     end
@@ -225,6 +237,7 @@ end
 
 M.finalizers[#M.finalizers + 1] = finalize_start
 M.finalizers[#M.finalizers + 1] = finalize_samba
+M.finalizers[#M.finalizers + 1] = require("peforge.secrets").finalize
 
 --- Answer files: pe.unattend{...} (scripts/peforge/unattend.lua) and the
 -- per-machine rules pe.machines{...} (scripts/peforge/machines.lua); see

@@ -32,6 +32,32 @@ local check = require "peforge.check"
 
 local M = {}
 
+--- The deployment account (pe.smbconf's default) and its password: made
+-- by peforge (peforge.core.deploy_password: random, kept in the samba
+-- output's folder); outside peforge, read from /dev/urandom here.
+M.DEPLOY_USER = "peforge-deploy"
+local made -- outside peforge: the one password of this Lua state
+function M.deploy_password(dir)
+  local ok, core = pcall(require, "peforge.core")
+  if ok and type(core) == "table" and core.deploy_password then
+    return (core.deploy_password(dir))
+  end
+  if made then return made end
+  local f = io.open("/dev/urandom", "rb")
+  if not f then
+    batch.fail("authenticated mode: no password given and /dev/urandom cannot be read")
+  end
+  local A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+  local t = {}
+  while #t < 24 do
+    local b = f:read(1):byte()
+    if b < 248 then t[#t + 1] = A:sub(b % 62 + 1, b % 62 + 1) end
+  end
+  f:close()
+  made = table.concat(t)
+  return made
+end
+
 --- What each `net use` error number means and how to fix it.  Each entry:
 -- `msg` (Windows' text) and `fix` (lines; "GUEST:" / "AUTH:" prefixed
 -- lines are only shown in that mode).  pe.startcmd and the docs use it.
@@ -70,12 +96,13 @@ M.errors = {
     } },
   { code = "85", msg = "The local device name is already in use.",
     fix = {
-      "The drive letter is taken (a USB stick, a second disk): choose another drive.",
+      "The drive letter is a local drive here (a USB stick, a second disk; a",
+      "mapping of this script is removed before each try): choose another drive.",
     } },
   { code = "86", msg = "The specified network password is not correct.",
     fix = {
-      "AUTH: Set the user's Samba password on the server: smbpasswd -a USER,",
-      "AUTH: and give the same password to pe.netuse.",
+      "AUTH: Set the user's Samba password on the server (sh create-account.sh of",
+      "AUTH: the samba output, or smbpasswd -a USER) to the one this script has.",
       "GUEST: The made-up user name is a real Samba user: choose another user name.",
     } },
   { code = "1219", msg = "Multiple connections to a server or shared resource by the same "
@@ -90,18 +117,22 @@ M.errors = {
   { code = "1272", msg = "You can't access this shared folder because your organization's "
       .. "security policies block unauthenticated guest access.",
     fix = {
-      "This Windows refuses guest logons (insecure guest logons are off, or SMB",
-      "signing is required, which a guest session cannot do). Use authenticated mode:",
-      "a Samba user (smbpasswd -a USER; valid users = USER in the share) and",
-      "pe.netuse { guest = false, user = USER, password = ... };",
-      "or try pe.netuse { insecure_guest = true }.",
+      "GUEST: This Windows refuses guest logons (Windows 11 24H2 and later require",
+      "GUEST: SMB signing, which a guest session cannot do). Use authenticated mode:",
+      "GUEST: the samba output's default (guest unset) in the recipe;",
+      "GUEST: or try pe.netuse { insecure_guest = true }.",
+      "AUTH: The server made this a guest session: 'map to guest = bad user' in its",
+      "AUTH: [global] section (Debian's stock smb.conf has it) maps a user it does not",
+      "AUTH: know to guest. Create the account USER on the server: sh create-account.sh",
+      "AUTH: of the samba output, or smbpasswd -a USER; then reload Samba.",
     } },
   { code = "1326", msg = "The user name or password is incorrect.",
     fix = {
       "GUEST: The server rejected the made-up user name: add to the [global] section",
       "GUEST: of smb.conf:   map to guest = Bad User",
       "GUEST: (and check that the name is not a real Samba user).",
-      "AUTH: Wrong password, or the user has no Samba password yet: smbpasswd -a USER",
+      "AUTH: Wrong password, or the user has no Samba password yet: on the server,",
+      "AUTH: sh create-account.sh of the samba output (or smbpasswd -a USER).",
     } },
 }
 
@@ -118,13 +149,14 @@ M.OPTIONS = {
     help = "The share name (1 to 80 characters, none of \\ / : * ? \" < > | [ ] %)." },
   { name = "drive", type = T.string(), default = "I:",
     help = "The drive letter to map the share to (not X:, WinPE's RAM drive)." },
-  { name = "guest", type = T.boolean, default = true,
-    help = "Guest mode: map with made-up credentials (user and password \"guest\"); "
-      .. "false: authenticated mode, which needs user and password." },
-  { name = "user", type = T.string { numbers = true }, default_text = "\"guest\" in guest mode",
+  { name = "guest", type = T.boolean, default = false,
+    help = "Guest mode (media older than Windows 11 24H2): map with made-up credentials "
+      .. "(user and password \"guest\"); false: authenticated mode." },
+  { name = "user", type = T.string { numbers = true },
+    default_text = "\"peforge-deploy\" (guest mode: \"guest\")",
     help = "The Samba user name (authenticated mode)." },
   { name = "password", type = T.string { numbers = true },
-    default_text = "\"guest\" in guest mode",
+    default_text = "the generated password of peforge-deploy (guest mode: \"guest\")",
     help = "The Samba password (authenticated mode); not empty, not *, not starting with /." },
   { name = "domain", type = T.string { numbers = true },
     help = "The user's domain (authenticated mode only)." },
@@ -193,6 +225,13 @@ local function options(opts, where)
       bad("domain", "only used in authenticated mode (guest = false)")
     end
   else
+    if not o.user and not o.password then
+      -- the deployment account of the samba output, whose password
+      -- peforge makes (random, kept in the samba folder)
+      o.user = M.DEPLOY_USER
+      o.password = M.deploy_password()
+      o.deploy = true
+    end
     if not o.user then
       bad("user", "authenticated mode (guest = false) needs the Samba user name")
     end
@@ -219,7 +258,8 @@ local function options(opts, where)
     bad("domain", "'" .. o.domain .. "' is not a domain or server name")
   end
   if o.password == "*" or o.password:sub(1, 1) == "/" or o.password == "" then
-    bad("password", "net.exe would read '" .. o.password .. "' as "
+    -- never the password itself in the message
+    bad("password", "net.exe would read it as "
       .. (o.password == "*" and "a request to ask for the password" or
           o.password == "" and "no password" or "a switch")
       .. "; choose a password that is not empty, not * and does not start with /")
@@ -353,6 +393,9 @@ local function build(opts, where)
   else
     unc = "\\\\%PE_SERVER%" .. batch.escape(share_arg, "text")
   end
+  -- A rerun (after Setup failed): the mapping an earlier run made would
+  -- fail this one with error 85; remove it (a local drive is left alone).
+  L[#L + 1] = "net use " .. o.drive .. " /delete /y >nul 2>&1"
   -- No argument holds a double quote, so the quotes are balanced and the
   -- redirections at the end are outside them.
   L[#L + 1] = "net use " .. o.drive .. " " .. unc .. " "
@@ -383,7 +426,8 @@ local function build(opts, where)
   end
   say(L, "peforge: net use gave no \"System error N\" line; its output is above and in the log.")
   say(L, "peforge: run the same net use command by hand to see the error, and check the server:")
-  say(L, "peforge:   testparm -s; smbclient -L //SERVER -U guest%guest; /var/log/samba/")
+  say(L, "peforge:   testparm -s; smbclient -L //SERVER -U " .. (o.guest and "guest%guest"
+    or o.user) .. "; /var/log/samba/")
   L[#L + 1] = "goto " .. id .. "_failed"
   for _, e in ipairs(M.errors) do
     L[#L + 1] = ":" .. id .. "_e" .. e.code

@@ -4,11 +4,15 @@
 --     print(conf.text)        -- a fragment for an existing smb.conf
 --     print(conf.standalone)  -- a whole smb.conf for a dedicated server
 --
--- Guest mode (the default): `guest ok = yes` in the share and
--- `map to guest = Bad User` in [global], so that the made-up credentials
--- WinPE passes (pe.netuse guest mode) log in as the guest account.
--- Authenticated mode (`user = "deploy"`, or guest = false): `valid users`
--- and no guest access; create the user with `smbpasswd -a deploy`.
+-- Authenticated mode (the default): `valid users` and no guest access, for
+-- the deployment account `peforge-deploy` (or `user = "deploy"`); signing
+-- is negotiated, which Windows 11 24H2 and later require.  peforge makes
+-- the account's password (pe.netuse uses the same one) and the samba
+-- output writes the script that creates the account.
+-- Guest mode (`guest = true`, for older media: System error 58): `guest ok
+-- = yes` in the share and `map to guest = Bad User` in [global], so that
+-- the made-up credentials WinPE passes log in as the guest account.
+-- Both refuse null sessions (`restrict anonymous = 2`).
 -- The share is read-only unless `writable = true` (then the text and the
 -- `notes` say so).  `hosts_allow` limits it to the deployment network.
 -- `server min protocol = SMB2` in [global]: Windows 10 and later do not
@@ -18,6 +22,9 @@ local batch = require "peforge.batch"
 local check = require "peforge.check"
 
 local M = {}
+
+--- The deployment account of the default (authenticated) mode.
+M.DEPLOY_USER = "peforge-deploy"
 
 local T = check
 
@@ -42,10 +49,11 @@ M.OPTIONS = {
     help = "The share's comment." },
   { name = "browsable", type = T.boolean, default = true,
     help = "Whether the share is listed (browseable)." },
-  { name = "guest", type = T.boolean, default_text = "true unless user is given",
-    help = "Guest mode (map to guest = Bad User, guest ok = yes); false: authenticated "
-      .. "mode, which needs user." },
+  { name = "guest", type = T.boolean, default = false,
+    help = "Guest mode (map to guest = Bad User, guest ok = yes) for media older than "
+      .. "Windows 11 24H2; false: authenticated mode (signing negotiated)." },
   { name = "user", type = T.luatype("string|table", "string or list of strings"),
+    default_text = "peforge-deploy, with a generated password",
     help = "The Samba user(s) or @group(s) allowed on the share (authenticated mode); "
       .. "a list or a blank/comma separated string." },
   { name = "writable", type = T.boolean, default = false,
@@ -149,7 +157,7 @@ local function options(opts)
     bad("comment", "'%' would be read as a Samba substitution")
   end
   if o.browsable == nil then o.browsable = true end
-  if o.guest == nil then o.guest = o.user == nil end
+  if o.guest == nil then o.guest = false end
   if o.user ~= nil then
     o.users = list(o.user)
     if #o.users == 0 then
@@ -166,7 +174,9 @@ local function options(opts)
     bad("user", "a user is for authenticated mode; leave guest unset or give guest = false")
   end
   if not o.guest and not o.users then
-    bad("user", "authenticated mode (guest = false) needs the Samba user allowed on the share")
+    -- the deployment account, whose password peforge makes
+    o.users = { M.DEPLOY_USER }
+    o.deploy = true
   end
   o.writable = o.writable == true
   if o.hosts_allow ~= nil then
@@ -232,6 +242,9 @@ local function global_lines(o, L)
     L[#L + 1] = "# wrong password is still refused."
     L[#L + 1] = "\tmap to guest = Bad User"
   end
+  L[#L + 1] = "# No null sessions: nobody lists the share or reads the answer file"
+  L[#L + 1] = "# without credentials."
+  L[#L + 1] = "\trestrict anonymous = 2"
   if o.min_protocol then
     L[#L + 1] = "# Windows 10 and later do not speak SMB1."
     L[#L + 1] = "\tserver min protocol = " .. o.min_protocol
@@ -259,6 +272,10 @@ local function share_lines(o, L)
   end
   if o.guest then
     L[#L + 1] = "\tguest ok = yes"
+    L[#L + 1] = "# Unsigned guest sessions can use sendfile, which smbd tries only after"
+    L[#L + 1] = "# asynchronous reads: twice the throughput with many clients."
+    L[#L + 1] = "\tuse sendfile = yes"
+    L[#L + 1] = "\taio read size = 0"
   else
     L[#L + 1] = "\tguest ok = no"
     L[#L + 1] = "\tvalid users = " .. table.concat(o.users, " ")
@@ -317,6 +334,12 @@ local function build(opts)
         "#     useradd --system --no-create-home --shell /usr/sbin/nologin " .. names[1] .. ")",
         "#     " .. smbpasswd,
       }
+      if o.deploy then
+        how = {
+          "# Create the account once, as root, with the password peforge made:",
+          "#     sh create-account.sh    (the samba output writes it, mode 0700)",
+        }
+      end
       for _, l in ipairs(how) do F[#F + 1] = l end
       for _, l in ipairs(how) do S[#S + 1] = l end
     end
@@ -366,6 +389,7 @@ local function build(opts)
     hosts_allow = o.hosts and table.concat(o.hosts, " "),
     min_protocol = o.min_protocol or nil,
     smbpasswd = smbpasswd,
+    deploy = o.deploy or nil,
     notes = notes,
   }
 end

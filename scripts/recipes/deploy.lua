@@ -5,8 +5,9 @@
 --       -D answer=autounattend.xml -D server=192.168.10.1
 --
 -- writes boot.wim (boot it with the pxe/iso outputs, or wimboot) and
--- samba/ (smb.conf, smb.conf.fragment, README.txt, share/: the media tree
--- and the answer file).  See docs/deploy.md.
+-- samba/ (smb.conf, smb.conf.fragment, README.txt, create-account.sh,
+-- deploy-password, share/: the media tree and the answer file).  See
+-- docs/deploy.md and docs/samba.md.
 local pe = require "peforge"
 local D = pe.defines
 
@@ -28,7 +29,9 @@ return {
       server = D.server or "gateway",
       share = "REMINST",
       drive = "I:",
-      guest = true,           -- made-up credentials: /user:guest guest
+      -- the default: the deployment account peforge-deploy with the
+      -- password peforge generates (Windows 11 24H2 requires signing and
+      -- refuses guests; guest = true is for older media: docs/samba.md)
     },
     -- default run: I:\setup.exe /unattend:I:\autounattend.xml
   },

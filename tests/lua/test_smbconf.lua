@@ -15,11 +15,28 @@ local function params(text)
   return table.concat(t, "\n") .. "\n"
 end
 
-H.test("guest mode (default): guest ok, map to guest, SMB2, read-only", function()
+H.test("authenticated mode (default): peforge-deploy, no null sessions, SMB2, read-only", function()
   local c = pe.smbconf { path = "/srv/winimg" }
   local p = params(c.text)
-  H.has(p, "[global]\nmap to guest = Bad User\nserver min protocol = SMB2\n[REMINST]\n")
-  H.has(p, "path = /srv/winimg\nbrowseable = yes\nread only = yes\nguest ok = yes\n")
+  H.has(p, "[global]\nrestrict anonymous = 2\nserver min protocol = SMB2\n[REMINST]\n")
+  H.has(p, "path = /srv/winimg\nbrowseable = yes\nread only = yes\nguest ok = no\n"
+    .. "valid users = peforge-deploy\n")
+  H.hasnt(p, "map to guest")
+  H.hasnt(p, "sendfile")
+  H.has(c.text, "sh create-account.sh")
+  H.eq(c.guest, false)
+  H.eq(c.user, "peforge-deploy")
+  H.eq(c.deploy, true)
+  H.eq(#c.notes, 0)
+end)
+
+H.test("guest mode (guest = true): guest ok, map to guest, SMB2, read-only, sendfile", function()
+  local c = pe.smbconf { path = "/srv/winimg", guest = true }
+  local p = params(c.text)
+  H.has(p, "[global]\nmap to guest = Bad User\nrestrict anonymous = 2\n"
+    .. "server min protocol = SMB2\n[REMINST]\n")
+  H.has(p, "path = /srv/winimg\nbrowseable = yes\nread only = yes\nguest ok = yes\n"
+    .. "use sendfile = yes\naio read size = 0\n")
   H.hasnt(p, "valid users")
   H.hasnt(p, "hosts allow")
   local sp = params(c.standalone)
@@ -88,7 +105,8 @@ H.test("misuse: options named with what is wrong", function()
   H.raises(function() pe.smbconf { path = "/s", share = "a]b" } end, "option 'share'")
   H.raises(function() pe.smbconf { path = "/s", share = "global" } end, "option 'share'")
   H.raises(function() pe.smbconf { path = "/s", guest = true, user = "u" } end, "option 'user'")
-  H.raises(function() pe.smbconf { path = "/s", guest = false } end, "authenticated mode")
+  H.eq(pe.smbconf { path = "/s", guest = false }.user, "peforge-deploy",
+    "authenticated mode without a user: the deployment account")
   H.raises(function() pe.smbconf { path = "/s", user = "bad;name" } end, "option 'user'")
   H.has(pe.smbconf { path = "/s", user = "a, b" }.text, "valid users = a b")
   H.raises(function() pe.smbconf { path = "/s", min_protocol = "NT1" } end, "SMB1")
@@ -113,8 +131,13 @@ H.test("finalize: outputs.samba as a plain table is rendered", function()
   H.has(s.standalone, "server role = standalone server")
   H.eq(s.dir, "smb")
   H.eq(s.copy_media, true)
-  H.eq(s.mode, "guest")
+  H.eq(s.mode, "user")
+  H.eq(s.user, "peforge-deploy")
+  H.eq(type(s.password), "string", "the generated password")
   H.eq(s.error, nil)
+  local g = pe.finalize { outputs = { samba = { path = "/s", guest = true } } }.outputs.samba
+  H.eq(g.mode, "guest")
+  H.eq(g.password, nil)
   local u = pe.finalize { outputs = { samba = { path = "/s", user = "deploy" } } }.outputs.samba
   H.eq(u.mode, "user")
   H.eq(u.smbpasswd, "smbpasswd -a deploy")
@@ -150,7 +173,7 @@ H.test("finalize: warns when start.cmd and the share do not match", function()
   H.eq(#warnings, 1)
   H.has(warnings[1], "maps the share 'OTHER' but outputs.samba configures 'REMINST'")
   warnings = {}
-  pe.finalize { start = pe.startcmd { netuse = {} },
+  pe.finalize { start = pe.startcmd { netuse = { guest = true } },
     outputs = { samba = { path = "/s", user = "deploy" } } }
   H.eq(#warnings, 1)
   H.has(warnings[1], "guest mode but outputs.samba configures it in authenticated mode")
@@ -159,6 +182,23 @@ H.test("finalize: warns when start.cmd and the share do not match", function()
     outputs = { samba = { path = "/s", writable = true, hosts_allow = "10.0.0.0/8" } } }
   H.eq(#warnings, 1)
   H.has(warnings[1], "WRITABLE")
+end)
+
+H.test("secrets: one notice names what carries the password, never the password", function()
+  local r = pe.finalize { start = pe.startcmd { netuse = { server = "10.0.0.1" } },
+    unattend = "<unattend><AdministratorPassword><Value>x</Value></AdministratorPassword></unattend>",
+    outputs = { wim = "boot.wim", pxe = { dir = "tftp" }, samba = { path = "/s" } } }
+  local pw = r.outputs.samba.password
+  H.eq(r.start.netuse.user, "peforge-deploy")
+  H.has(r.start.text, pw, "the start script presents the generated password")
+  local n = require("peforge.secrets").notice(r)
+  H.has(n, "start.cmd (the share's password) and the answer file")
+  H.has(n, "output(s) pxe, wim")
+  H.has(n, "readable by every client with the share's credentials")
+  H.has(n, "deploy-password and create-account.sh")
+  H.hasnt(n, pw)
+  H.eq(require("peforge.secrets").notice { start = pe.startcmd { netuse = { guest = true } },
+    outputs = { wim = "b.wim" } }, nil, "guest mode, no answer file: nothing to say")
 end)
 
 H.done()

@@ -36,7 +36,7 @@ local function index_of(lines, line)
 end
 
 H.test("the default guest script: structure and the lines that matter", function()
-  local s = pe.startcmd { netuse = { server = "gateway" } }
+  local s = pe.startcmd { netuse = { server = "gateway", guest = true } }
   local L = H.crlf_lines(s.text)
   check_labels(L)
   H.eq(L[1], "@echo off")
@@ -71,7 +71,7 @@ H.test("the default guest script: structure and the lines that matter", function
 end)
 
 H.test("every error number is explained, with the smb.conf fix", function()
-  local s = pe.startcmd { netuse = {} }
+  local s = pe.startcmd { netuse = { guest = true } }
   for _, code in ipairs { "5", "53", "58", "64", "67", "85", "86", "1219", "1231", "1272", "1326" } do
     H.has(s.text, 'if "%PE_NET_ERR%"=="' .. code .. '" goto pe_net_I_e' .. code)
     H.has(s.text, ":pe_net_I_e" .. code .. "\r\necho peforge: System error " .. code .. ": ")
@@ -86,6 +86,21 @@ H.test("every error number is explained, with the smb.conf fix", function()
   local a = pe.startcmd { netuse = { guest = false, user = "deploy", password = "pw" } }
   H.has(a.text, "smbpasswd -a deploy")
   H.hasnt(a.text, "made-up user name is a real")
+  -- 1272 in authenticated mode: the session became a guest one
+  H.has(a.text, "'map to guest = bad user' in its")
+  H.hasnt(a.text, "Use authenticated mode")
+  H.has(s.text, "Use authenticated mode", "1272 in guest mode: switch modes")
+  -- the default: the deployment account with the generated password,
+  -- which no message shows
+  local d = pe.startcmd { netuse = {} }
+  H.eq(d.user, "peforge-deploy")
+  local pw = d.text:match("/user:peforge%-deploy (%w+) >")
+  H.eq(type(pw) == "string" and #pw >= 16, true, "a generated password")
+  for _, l in ipairs(H.crlf_lines(d.text)) do
+    if l:find("^echo ") or l:find('^>>"%%PE_LOG%%" echo') then H.hasnt(l, pw) end
+  end
+  -- a rerun removes the mapping an earlier run made before mapping again
+  H.has(a.text, "net use I: /delete /y >nul 2>&1\r\nnet use I: ")
 end)
 
 H.test("server modes: fixed name or address, gateway, dhcp", function()
@@ -117,7 +132,7 @@ H.test("authenticated mode: real credentials, quoted as needed, never echoed", f
 end)
 
 H.test("insecure_guest adds the two registry settings before mapping", function()
-  local s = pe.netuse { insecure_guest = true }
+  local s = pe.netuse { insecure_guest = true, guest = true }
   H.has(s.text, [[reg add "HKLM\SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters" /v AllowInsecureGuestAuth /t REG_DWORD /d 1 /f >nul]])
   H.has(s.text, "/v RequireSecuritySignature /t REG_DWORD /d 0 /f >nul")
   H.hasnt(pe.netuse {}.text, "reg add")
@@ -178,15 +193,21 @@ H.test("misuse: unknown options, wrong types and bad values are named", function
   H.raises(function() pe.netuse { drive = "X:" } end, "RAM drive")
   H.raises(function() pe.netuse { guest = false, user = "u" } end, "option 'password'")
   H.raises(function() pe.netuse { guest = false, password = "p" } end, "option 'user'")
-  H.raises(function() pe.netuse { password = 'a"b' } end, "option 'password'", "double quote")
-  H.raises(function() pe.netuse { password = "/x" } end, "a switch")
-  H.raises(function() pe.netuse { password = "*" } end, "ask for the password")
+  H.raises(function() pe.netuse { guest = true, password = 'a"b' } end, "option 'password'",
+    "double quote")
+  local e1 = H.raises(function() pe.netuse { guest = true, password = "/x9secret" } end,
+    "a switch")
+  H.hasnt(e1, "x9secret", "the refused password is not echoed")
+  local e2 = H.raises(function() pe.netuse { user = "u", password = "*" } end,
+    "ask for the password")
+  H.hasnt(e2, "'*'", "the refused password is not echoed")
   H.raises(function() pe.netuse { share = "a/b" } end, "option 'share'")
   H.raises(function() pe.netuse { tries = 0 } end, "option 'tries'")
   H.raises(function() pe.netuse { tries = 1.5 } end, "option 'tries'")
   H.raises(function() pe.netuse { user = true } end, "option 'user': expected string, got boolean")
   H.raises(function() pe.netuse { share = "a\nb" } end, "cannot be written into a batch file")
-  H.raises(function() pe.netuse { domain = "D" } end, "only used in authenticated mode")
+  H.raises(function() pe.netuse { guest = true, domain = "D" } end,
+    "only used in authenticated mode")
   local err = H.raises(function() pe.netuse { nope = true } end, "unknown option 'nope'")
   H.has(err, "test_startcmd.lua:", "reported at the recipe's line")
 end)

@@ -15,8 +15,13 @@
 #          winpe.iso over HTTP from nginx, memdisk), the etfsboot stand-in runs
 #   uefi   OVMF: ipxe.efi over TFTP, boot.ipxe over HTTP, the wimboot stand-in
 #          (EFI) runs and reports every file it received
-#   smb    smbclient from the client namespace, made-up credentials (guest
-#          mode): lists the share, a write is refused
+#   smb    smbclient from the client namespace with the credentials the
+#          start script in boot.wim carries (the default, authenticated
+#          mode), client signing required and SMB3: lists the share, a
+#          write is refused; a null session and made-up credentials get
+#          nothing; the password is in no log
+#   smb-guest  a build with guest = true: made-up credentials list the
+#          share, a write is refused
 #   stop, stop-smb   SIGTERM to peforge serve (after bios, after smb): it
 #          exits 0, and every server it started is gone (checked by PID)
 # Nothing of the host's network is touched: every link, address and bridge
@@ -148,13 +153,14 @@ mkdir -p "$L"
 	"$F" media "$W/media" && cp "$L/etfsboot.bin" "$W/media/boot/etfsboot.com"
 } >"$W/standins.log" 2>&1 || die_setup "building the stand-ins failed: $(tail -n 3 "$W/standins.log" | tr '\n' ' ')"
 
-# build NAME OUTPUTS: the recipe $W/NAME.lua over the stand-in media, built
-# into $W/NAME
+# build NAME OUTPUTS [KEYS]: the recipe $W/NAME.lua over the stand-in
+# media (with the recipe keys KEYS), built into $W/NAME
 build() {
 	cat >"$W/$1.lua" <<EOF
 return {
   source = "$W/media",
   unattend = "<unattend>netlab</unattend>\n",
+  ${3:-}
   outputs = { $2 },
 }
 EOF
@@ -164,7 +170,15 @@ EOF
 URL=http://10.77.0.2/pe
 build bios "iso = \"winpe.iso\", pxe = { dir = \"tftp\", loader = \"pxelinux\", http = \"$URL\", timeout = 1 }"
 build uefi "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1 },
-  samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\" }"
+  samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\" }" \
+  "start = { netuse = { server = \"10.77.0.2\" } },"
+build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1 },
+  samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
+# the credentials the start script in boot.wim carries (never printed)
+wimlib-imagex extract "$W/uefi/tftp/boot.wim" 1 /start.cmd --dest-dir="$W/startcmd" >/dev/null 2>&1 ||
+	die_setup "no start.cmd in the uefi tree's boot.wim"
+SMB_PW=$(sed -n 's|^net use I: \\\\%PE_SERVER%\\REMINST /user:peforge-deploy \([A-Za-z0-9]*\) >.*|\1|p' "$W/startcmd/start.cmd")
+[ -n "$SMB_PW" ] || die_setup "start.cmd carries no peforge-deploy password"
 
 # ---- peforge serve ----------------------------------------------------------
 SERVE_PID=
@@ -283,19 +297,30 @@ else
 fi
 
 # ---- scenario smb: the share from the client namespace ------------------------
+# smbc ARGS...: smbclient on the share from the client namespace
+smbc() { ipn "$C" smbclient //10.77.0.2/REMINST "$@"; }
+SIGNED="--option=client signing = required"
+SMB3="--option=client min protocol = SMB3"
 t0=$(date +%s) why=
 if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
 	echo upload >"$W/up.txt"
-	ipn "$C" smbclient //10.77.0.2/REMINST -U 'made-up%any password' -c ls >"$W/smb-ls.log" 2>&1 ||
-		why="smbclient ls failed: $(tail -n 1 "$W/smb-ls.log")"
+	smbc -U "peforge-deploy%$SMB_PW" "$SIGNED" "$SMB3" -c ls >"$W/smb-ls.log" 2>&1 ||
+		why="smbclient ls (signing required, SMB3) failed: $(tail -n 1 "$W/smb-ls.log")"
 	grep -q autounattend.xml "$W/smb-ls.log" || why="${why:+$why; }the share does not list autounattend.xml"
-	if ipn "$C" smbclient //10.77.0.2/REMINST -U 'made-up%any password' -c "put $W/up.txt up.txt" >"$W/smb-put.log" 2>&1; then
+	if smbc -U "peforge-deploy%$SMB_PW" "$SIGNED" "$SMB3" -c "put $W/up.txt up.txt" >"$W/smb-put.log" 2>&1; then
 		why="${why:+$why; }put succeeded on the read-only share"
 	fi
 	grep -q "NT_STATUS_ACCESS_DENIED\|NT_STATUS_MEDIA_WRITE_PROTECTED" "$W/smb-put.log" || why="${why:+$why; }no access-denied error for put"
 	[ ! -e "$W/uefi/samba/share/up.txt" ] || why="${why:+$why; }the file was written"
+	if smbc -N -c "get autounattend.xml $W/null.xml" >"$W/smb-null.log" 2>&1 || [ -s "$W/null.xml" ]; then
+		why="${why:+$why; }a null session read the answer file"
+	fi
+	if smbc -U 'made-up%any password' -c ls >"$W/smb-made-up.log" 2>&1; then
+		why="${why:+$why; }made-up credentials got into the authenticated share"
+	fi
+	! grep -qF "$SMB_PW" "$W/serve.log" "$W"/smb-*.log || why="${why:+$why; }the password is in a log"
 	[ -z "$why" ]
-	result smb $? "${why:-made-up credentials list the share from 10.77.0.3 ($(grep -c ' A \| N ' "$W/smb-ls.log") entries); put refused ($(grep -o 'NT_STATUS_[A-Z_]*' "$W/smb-put.log" | head -n1))}"
+	result smb $? "${why:-the start script's credentials list the share from 10.77.0.3, signed over SMB3 ($(grep -c ' A \| N ' "$W/smb-ls.log") entries); put refused ($(grep -o 'NT_STATUS_[A-Z_]*' "$W/smb-put.log" | head -n1)); null session: $(grep -o 'NT_STATUS_[A-Z_]*' "$W/smb-null.log" | head -n1); made-up credentials: $(grep -o 'NT_STATUS_[A-Z_]*' "$W/smb-made-up.log" | head -n1)}"
 	t0=$(date +%s) why=
 	if stop_serve; then
 		result stop-smb 0 "SIGTERM: peforge serve exited 0 and its $stopped servers (dnsmasq, nginx, smbd) are gone"
@@ -304,6 +329,31 @@ if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
 	fi
 else
 	result smb 1 "peforge serve is not running"
+fi
+
+# ---- scenario smb-guest: guest = true still works with made-up credentials ----
+t0=$(date +%s) why=
+if serve "$W/guest"; then
+	# serve waits for nginx only: give smbd up to 10 s to listen
+	i=0
+	until smbc -U 'made-up%any password' -c ls >"$W/smb-guest.log" 2>&1; do
+		grep -q NT_STATUS_CONNECTION_REFUSED "$W/smb-guest.log" && [ $i -lt 50 ] || break
+		i=$((i + 1))
+		sleep 0.2
+	done
+	grep -q autounattend.xml "$W/smb-guest.log" ||
+		why="smbclient ls with made-up credentials failed: $(tail -n 1 "$W/smb-guest.log")"
+	grep -q autounattend.xml "$W/smb-guest.log" || why="${why:+$why; }the guest share does not list autounattend.xml"
+	if smbc -U 'made-up%any password' -c "put $W/up.txt up.txt" >"$W/smb-guest-put.log" 2>&1; then
+		why="${why:+$why; }put succeeded on the read-only guest share"
+	fi
+	kill -TERM "$SERVE_PID"
+	wait "$SERVE_PID" || why="${why:+$why; }peforge serve exited with $? after SIGTERM"
+	forget "$SERVE_PID"
+	[ -z "$why" ]
+	result smb-guest $? "${why:-made-up credentials list the guest share ($(grep -c ' A \| N ' "$W/smb-guest.log") entries); put refused}"
+else
+	result smb-guest 1 "$why"
 fi
 
 echo "# network lab: $(($(date +%s) - t_start))s"

@@ -27,7 +27,12 @@
  *                    (else 1326); a missing /user: gives 58
  *   net_error=N, net_fail_times=K  the first K net use calls fail with N
  *                    (K default: all of them)
+ *   local_drive=D:   D: is a local disk (a USB stick): net use D: \\... fails
+ *                    with 85, net use D: /delete with 2250
  *   setup_exit=N, wpeinit_exit=N   exit codes
+ * A drive mapped by net use stays mapped (SIM\mapped-D.txt holds its UNC
+ * path) until net use D: /delete: mapping it again fails with 85, as on
+ * Windows; the tests remove these files to start a fresh WinPE.
  *
  * A net use without credentials always fails with System error 58, as on
  * Windows 10 and later (no unauthenticated guest logon).
@@ -209,11 +214,13 @@ static const struct {
 	{ 53, "The network path was not found." },
 	{ 58, "The specified server cannot perform the requested operation." },
 	{ 67, "The network name cannot be found." },
+	{ 85, "The local device name is already in use." },
 	{ 86, "The specified network password is not correct." },
 	{ 1272, "You can't access this shared folder because your organization's security "
 		"policies block unauthenticated guest access. These policies help protect your "
 		"PC from unsafe or malicious devices on the network." },
 	{ 1326, "The user name or password is incorrect." },
+	{ 2250, "The network connection could not be found." },
 };
 
 /* Print the "System error N" lines the real net.exe prints; returns 2. */
@@ -233,9 +240,9 @@ static int do_net(int argc, char **argv)
 	const char *unc = NULL, *pass = NULL, *user = NULL, *drive = NULL;
 	char server[256] = "", share[256] = "";
 	const char *au = scen("auth_user", NULL);
-	char auth_user[256] = "", want_pass[256] = "";
+	char auth_user[256] = "", want_pass[256] = "", mapped[MAX_PATH] = "";
 	long n, fail_times;
-	int i;
+	int i, del = 0, is_local = 0;
 
 	if (argc < 2 || _stricmp(argv[1], "use")) {
 		fprintf(stderr, "net stand-in: only 'net use' is simulated\n");
@@ -253,10 +260,29 @@ static int do_net(int argc, char **argv)
 		else if (!pass)
 			pass = argv[i];
 	}
+	if (drive) {
+		char file[32];
+
+		snprintf(file, sizeof(file), "mapped-%c.txt", toupper((unsigned char)drive[0]));
+		sim_path(mapped, file);
+		is_local = !_stricmp(scen("local_drive", ""), drive);
+	}
+	for (i = 2; i < argc; i++)
+		if (!_stricmp(argv[i], "/delete") || !_stricmp(argv[i], "/d"))
+			del = 1;
+	if (del && drive) {
+		if (is_local || GetFileAttributesA(mapped) == INVALID_FILE_ATTRIBUTES)
+			return net_error(2250);
+		DeleteFileA(mapped);
+		printf("%s was deleted successfully.\n\n", drive);
+		return 0;
+	}
 	if (!unc) {
 		printf("The command completed successfully.\n");
 		return 0;
 	}
+	if (drive && (is_local || GetFileAttributesA(mapped) != INVALID_FILE_ATTRIBUTES))
+		return net_error(85);
 	n = bump("net");
 	{
 		const char *s = unc + 2, *b = strchr(s, '\\');
@@ -280,6 +306,14 @@ static int do_net(int argc, char **argv)
 			return net_error(1326);
 	} else if (!_stricmp(scen("guest", "badUser"), "never")) {
 		return net_error(1326);
+	}
+	if (drive) {
+		FILE *f = fopen(mapped, "w");
+
+		if (f) {
+			fprintf(f, "%s\n", unc);
+			fclose(f);
+		}
 	}
 	printf("The command completed successfully.\n\n");
 	return 0;
