@@ -221,14 +221,8 @@ int main(int argc, char **argv)
 		break;
 	case PF_CMD_MKWINPEIMG:
 		pf_cancel_on_signals();
+		/* a bad command line is status 1 here, as with wimlib's script */
 		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
-		if (ret == -PF_EUSAGE) {
-			pf_registry_free(reg);
-			pf_env_clear(&env);
-			pf_cli_free(&cli);
-			wimlib_global_cleanup();
-			return 2;
-		}
 		break;
 	default:
 		ret = -PF_EINTERNAL;
