@@ -20,66 +20,6 @@
 #include "recipe.h"
 #include "util.h"
 
-int pf_env_init(struct pf_env *env)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *exedir = NULL;
-	const char *scripts = getenv("PEFORGE_SCRIPTS_DIR");
-
-	memset(env, 0, sizeof(*env));
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		exedir = pf_dirname(exe);
-	}
-	if (exedir) {
-		/* compare real paths: the build folder may be reached by a symlink */
-		char *real_build = realpath(PF_ABS_BUILDDIR, NULL);
-		char *real_exe = realpath(exedir, NULL);
-
-		env->uninstalled = real_build && real_exe && !strcmp(real_build, real_exe);
-		free(real_build);
-		free(real_exe);
-	}
-	free(exedir);
-	if (env->uninstalled) {
-		env->plugin_dir = pf_strdup(PF_ABS_BUILDDIR "/plugins/.libs");
-		env->scripts_dir = pf_strdup(PF_ABS_SRCDIR "/scripts");
-		env->data_dir = pf_strdup(PF_ABS_SRCDIR);
-	} else {
-		env->plugin_dir = pf_strdup(PF_PLUGINDIR);
-		env->scripts_dir = pf_strdup(PF_SCRIPTSDIR);
-		env->data_dir = pf_strdup(PF_DATADIR);
-	}
-	if (scripts && *scripts) {
-		free(env->scripts_dir);
-		env->scripts_dir = pf_strdup(scripts);
-	}
-	if (!env->plugin_dir || !env->scripts_dir || !env->data_dir) {
-		pf_env_clear(env);
-		return -PF_ENOMEM;
-	}
-	return 0;
-}
-
-void pf_env_clear(struct pf_env *env)
-{
-	free(env->plugin_dir);
-	free(env->scripts_dir);
-	free(env->data_dir);
-	memset(env, 0, sizeof(*env));
-}
-
-int pf_env_load_plugins(const struct pf_env *env, struct pf_registry *r)
-{
-	int ret = pf_registry_load_path(r, getenv("PEFORGE_PLUGIN_PATH"));
-
-	if (ret)
-		return ret;
-	return pf_registry_load_dir(r, env->plugin_dir);
-}
-
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
 {
 	size_t i, n = 0;
@@ -603,6 +543,24 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 	return pf_lua_load_plan(run->lua, o->recipe, &run->plan);
 }
 
+/*
+ * Set the job fact PF_FACT_WIMBOOT when a pxe output with loader "ipxe"
+ * will serve the run's boot.wim through wimboot, so that the injector (which
+ * runs first) writes it the way wimboot reads it.
+ */
+static int mark_wimboot(struct pf_job *job, const struct pf_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->noutputs; i++) {
+		const char *loader = pf_args_get(plan->outputs[i].args, "loader");
+
+		if (!strcmp(plan->outputs[i].name, "pxe") && loader && !strcmp(loader, "ipxe"))
+			return pf_host_table.job_set_fact(job, PF_FACT_WIMBOOT, "true");
+	}
+	return 0;
+}
+
 /* Make the output folder: -o is created; the default is the current one. */
 static int output_folder(const char *outdir, char **out)
 {
@@ -639,6 +597,8 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	if (ret)
 		goto out;
 	ret = pf_job_new_in(outdir, o->tmp_parent, &run->job);
+	if (!ret)
+		ret = mark_wimboot(run->job, run->plan);
 	if (ret)
 		goto out;
 
