@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 		struct pf_build_opts o = {
 			.recipe = cli.recipe, .outdir = cli.outdir,
 			.defines = cli.defines, .ndefines = cli.ndefines,
-			.print_outputs = 1,
+			.print_outputs = 1, .json = cli.json, .dry_run = cli.dry_run,
 		};
 
 		pf_cancel_on_signals();

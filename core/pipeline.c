@@ -18,6 +18,7 @@
 #include "media.h"
 #include "pipeline.h"
 #include "recipe.h"
+#include "report.h"
 #include "util.h"
 
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
@@ -44,6 +45,7 @@ struct opened {
 	int own_args;
 	void *state;
 	int is_open;
+	size_t out_first, out_end; /* outputs: the job outputs it committed */
 };
 
 /* Everything pf_build holds, released in one place. */
@@ -579,6 +581,36 @@ static int output_folder(const char *outdir, char **out)
 }
 
 /*
+ * Print what build --json or --dry-run shows (core/report.h): the plan of a
+ * dry run that got this far (PLAN 1: as text, 2: as JSON), else (PLAN 0)
+ * the run's JSON result.
+ */
+static int report(const struct run *run, const char *outdir,
+		  const struct pf_media_facts *facts, int plan, int ret)
+{
+	struct pf_report rep = { .plan = run->plan, .outdir = outdir, .job = run->job,
+				 .facts = facts, .n = run->noutputs };
+	size_t i;
+
+	rep.source_plugin = run->source.p ? run->source.p->desc->name : NULL;
+	rep.v = calloc(run->noutputs + 1, sizeof(*rep.v));
+	if (!rep.v)
+		return -PF_ENOMEM;
+	for (i = 0; i < run->noutputs; i++) {
+		rep.v[i].desc = run->outputs[i].p->desc;
+		rep.v[i].args = run->outputs[i].args;
+		rep.v[i].first = run->outputs[i].out_first;
+		rep.v[i].end = run->outputs[i].out_end;
+	}
+	if (plan)
+		ret = pf_report_plan(stdout, &rep, plan == 2);
+	else
+		pf_report_json(stdout, &rep, ret);
+	free(rep.v);
+	return ret;
+}
+
+/*
  * Run RUN's plan: open every plugin, read the source and its facts, stage,
  * run the drivers, the injector and the outputs.  RUN is cleared (and its
  * plan freed) by the caller.
@@ -593,10 +625,14 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	ret = open_plugins(r, run);
 	if (ret)
 		goto out;
-	ret = output_folder(o->outdir, &outdir);
+	if (o->dry_run) /* no output folder, and the job's own in $TMPDIR */
+		ret = (outdir = pf_abspath(o->outdir ? o->outdir : ".")) ? 0 : -PF_ENOMEM;
+	else
+		ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new_in(outdir, o->tmp_parent, &run->job);
+	ret = pf_job_new_in(o->dry_run ? NULL : outdir, o->dry_run ? NULL : o->tmp_parent,
+			    &run->job);
 	if (!ret)
 		ret = mark_wimboot(run->job, run->plan);
 	if (ret)
@@ -635,6 +671,11 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	if (ret)
 		goto out;
 	warn_unused_medium(run);
+	if (o->dry_run) {
+		pf_progress_end();
+		ret = report(run, outdir, facts, o->json ? 2 : 1, 0);
+		goto out;
+	}
 	for (i = 0; i < run->ndrivers; i++) {
 		ret = opened_run(&run->drivers[i], run->job);
 		if (ret)
@@ -644,18 +685,22 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	if (ret)
 		goto out;
 	for (i = 0; i < run->noutputs; i++) {
+		run->outputs[i].out_first = run->job->noutputs;
 		ret = opened_run(&run->outputs[i], run->job);
+		run->outputs[i].out_end = run->job->noutputs;
 		if (ret)
 			goto out;
 	}
 	pf_progress_end();
-	if (o->print_outputs)
+	if (o->print_outputs && !o->json)
 		for (i = 0; i < run->job->noutputs; i++)
 			printf("wrote: %s\n", run->job->outputs[i]);
 	fflush(stdout);
 	ret = 0;
 out:
 	pf_progress_end();
+	if (o->json && (!o->dry_run || ret))
+		report(run, outdir, facts, 0, ret);
 	pf_media_facts_free(facts);
 	free(outdir);
 	return ret;
@@ -668,10 +713,14 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	int ret;
 
 	memset(&run, 0, sizeof(run));
+	pf_log_collect(o->json);
 	ret = load_recipe(env, o, &run);
 	if (!ret)
 		ret = run_plan(r, &run, o);
+	else if (o->json)
+		report(&run, NULL, NULL, 0, ret);
 	run_clear(&run);
+	pf_log_collect(0);
 	return ret;
 }
 
@@ -683,8 +732,10 @@ int pf_build_plan(struct pf_registry *r, struct pf_plan *plan,
 
 	memset(&run, 0, sizeof(run));
 	run.plan = plan;
+	pf_log_collect(o->json);
 	ret = run_plan(r, &run, o);
 	run_clear(&run);
+	pf_log_collect(0);
 	return ret;
 }
 

@@ -108,6 +108,18 @@ static int wimboot_reads(const struct wimlib_wim_info *info)
 	       info->chunk_size == PF_WIMBOOT_CHUNK_SIZE;
 }
 
+/* Record image IDX named NAME as the one customized (for build --json). */
+static int set_image_facts(const struct pf_host *h, struct pf_job *job, int idx,
+			   const char *name)
+{
+	char num[16];
+	int ret;
+
+	snprintf(num, sizeof(num), "%d", idx);
+	ret = h->job_set_fact(job, PF_FACT_IMAGE_INDEX, num);
+	return ret ? ret : h->job_set_fact(job, PF_FACT_IMAGE_NAME, name ? name : "");
+}
+
 /* Log wimlib error CODE about WHAT and return -PF_EWIM; -PF_ECANCELED
  * (not logged) when the host's progress canceled the write. */
 static int wim_fail(const struct pf_host *h, const char *where, const char *what,
@@ -359,6 +371,9 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	name = wimlib_get_image_name(wim, idx);
 	h->log(PF_LOG_INFO, NAME, "updating image %d \"%s\" of %s in place", idx,
 	       name ? name : "", path);
+	ret = set_image_facts(h, job, idx, name);
+	if (ret)
+		goto out;
 	ret = apply_edits(s, job, wim, idx,
 			  (name && strcasestr(name, "setup")) ||
 			  wim_has(wim, idx, "/sources/setup.exe"));
@@ -473,6 +488,8 @@ static int inj_run(void *state, struct pf_job *job)
 	/* the file is the run's own: outputs may hard-link it */
 	if (!ret)
 		ret = h->job_set_fact(job, PF_FACT_WIM_LINKABLE, "true");
+	if (!ret)
+		ret = set_image_facts(h, job, idx, name);
 out:
 	wimlib_free(dst);
 	wimlib_free(src);

@@ -113,6 +113,9 @@ enum pf_error {
  * that way (recompressing what differs) and refuses inplace = true on a
  * WIM that is not already so.  Absent otherwise. */
 #define PF_FACT_WIMBOOT "wimboot"
+/* injector wim: the source image it customized, its index ("2") and name */
+#define PF_FACT_IMAGE_INDEX "image_index"
+#define PF_FACT_IMAGE_NAME "image_name"
 /* The one chunk size wimboot reads (PF_FACT_WIMBOOT). */
 #define PF_WIMBOOT_CHUNK_SIZE 32768
 
