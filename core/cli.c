@@ -17,7 +17,7 @@ static const char usage_main[] =
 	"Build a customized Windows PE from Windows installation media, on Linux.\n"
 	"\n"
 	"Commands:\n"
-	"  build RECIPE.lua [-o OUTDIR] [-D key=value]...   run a recipe\n"
+	"  build RECIPE.lua [-o OUTDIR] [-D key=value]...   run a recipe (--json, --dry-run)\n"
 	"  inspect SOURCE [--json] [-t TYPE]                what the media hold\n"
 	"  unattend RECIPE.lua [--machine ID] [-o FILE]     the answer file a machine would get\n"
 	"  unattend --check FILE                            lint and validate an answer file\n"
@@ -47,7 +47,7 @@ static const char usage_main[] =
 	"2 on a bad command line.  See peforge(1).\n";
 
 static const char usage_build[] =
-	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]...\n"
+	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]... [--json] [--dry-run]\n"
 	"\n"
 	"Run the recipe: read the source media, stage the recipe's files, build\n"
 	"ONE customized boot.wim and write every output the recipe asks for.\n"
@@ -59,6 +59,13 @@ static const char usage_build[] =
 	"                        set a recipe key after the recipe ran (dotted keys\n"
 	"                        reach into tables: -D outputs.wim=pe.wim); the\n"
 	"                        recipe also sees it as require('peforge').defines.key\n"
+	"  --json                at the end, print one JSON object on stdout instead\n"
+	"                        of the wrote: lines: each output's kind, path, size\n"
+	"                        and SHA-256, the image customized, the warnings\n"
+	"                        (docs/recipes.md#build---json-and---dry-run)\n"
+	"  --dry-run             check the recipe and the media, print the plan (what\n"
+	"                        would be written where) and write nothing: no output\n"
+	"                        folder, nothing in it (with --json: as JSON)\n"
 	"\n"
 	"Example:\n"
 	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
@@ -235,8 +242,10 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 					return usage_error("unexpected option", a);
 			} else if (!strcmp(a, "--json") &&
 				   (cli->cmd == PF_CMD_PLUGINS || cli->cmd == PF_CMD_INSPECT ||
-				    cli->cmd == PF_CMD_UNATTEND)) {
+				    cli->cmd == PF_CMD_UNATTEND || cli->cmd == PF_CMD_BUILD)) {
 				cli->json = 1;
+			} else if (!strcmp(a, "--dry-run") && cli->cmd == PF_CMD_BUILD) {
+				cli->dry_run = 1;
 			} else if ((!strncmp(a, "-t", 2) || !strncmp(a, "--type", 6)) &&
 				   cli->cmd == PF_CMD_INSPECT &&
 				   (a[1] == 't' || a[6] == '\0' || a[6] == '=')) {

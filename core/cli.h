@@ -8,7 +8,7 @@ enum pf_cmd {
 	PF_CMD_NONE = 0,   /* no command: print the usage and fail */
 	PF_CMD_HELP,       /* --help, help [COMMAND], COMMAND --help */
 	PF_CMD_VERSION,    /* --version */
-	PF_CMD_BUILD,      /* build RECIPE [-o OUTDIR] [-D key=value]... */
+	PF_CMD_BUILD,      /* build RECIPE [-o OUTDIR] [-D key=value]... [--json] [--dry-run] */
 	PF_CMD_PLUGINS,    /* plugins [--json] */
 	PF_CMD_DEMO,       /* demo [-o OUTDIR] */
 	PF_CMD_INSPECT,    /* inspect SOURCE [--json] [-t TYPE] */
@@ -26,6 +26,7 @@ struct pf_cli {
 	int quiet;             /* -q: no progress, warnings and notes off */
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */
+	int dry_run;           /* build --dry-run */
 	const char *recipe;    /* build */
 	const char *source;    /* inspect */
 	const char *type;      /* inspect -t: source plugin name */

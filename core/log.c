@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,6 +12,13 @@
 static int log_level = PF_LOG_INFO;
 static int progress_on = 1;
 static unsigned error_count;
+
+/* The lines pf_log_collect keeps: [0] errors, [1] warnings. */
+static struct {
+	int on;
+	char **v[2];
+	size_t n[2];
+} coll;
 
 /* Progress state: the stage shown, and what was last printed. */
 static struct {
@@ -49,6 +57,50 @@ static const char *level_name(int level)
 	}
 }
 
+void pf_log_collect(int on)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < coll.n[k]; i++)
+			free(coll.v[k][i]);
+		free(coll.v[k]);
+		coll.v[k] = NULL;
+		coll.n[k] = 0;
+	}
+	coll.on = on;
+}
+
+const char *const *pf_log_collected(int level, size_t *n)
+{
+	int k = level == PF_LOG_ERROR ? 0 : 1;
+
+	*n = coll.n[k];
+	return (const char *const *)coll.v[k];
+}
+
+/* Keep "[WHO: ]message" of an error or warning (best effort: a line that
+ * cannot be kept for want of memory is only printed). */
+static void collect(int level, const char *who, const char *fmt, va_list ap)
+{
+	int k = level == PF_LOG_ERROR ? 0 : 1;
+	char *msg = NULL, *line = NULL, **grown;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	if (asprintf(&line, "%s%s%s", who ? who : "", who ? ": " : "", msg) < 0)
+		line = NULL;
+	free(msg);
+	grown = line ? realloc(coll.v[k], (coll.n[k] + 1) * sizeof(*grown)) : NULL;
+	if (!grown) {
+		free(line);
+		return;
+	}
+	coll.v[k] = grown;
+	coll.v[k][coll.n[k]++] = line;
+}
+
 /*
  * Print one message line on stderr.  Errors are always printed and counted;
  * other levels only up to the level set with pf_log_set_level.
@@ -58,6 +110,11 @@ void pf_log(int level, const char *who, const char *fmt, ...)
 	va_list ap;
 	const char *name = level_name(level);
 
+	if (coll.on && level <= PF_LOG_WARN) {
+		va_start(ap, fmt);
+		collect(level, who, fmt, ap);
+		va_end(ap);
+	}
 	if (level == PF_LOG_ERROR)
 		error_count++;
 	else if (level > log_level)

@@ -2,6 +2,7 @@
 #ifndef PEFORGE_CORE_LOG_H
 #define PEFORGE_CORE_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "peforge/plugin.h"
 
@@ -23,6 +24,16 @@ void pf_log(int level, const char *who, const char *fmt, ...) PF_PRINTF(3, 4);
 /* How many error lines were printed so far (main prints a generic line
  * only when nothing more precise was said). */
 unsigned pf_log_error_count(void);
+
+/*
+ * Keep every warning and error line from now on (ON = 1, clearing what was
+ * kept), whatever the level shown, for `build --json`; ON = 0 stops and
+ * frees them.  The lines are "[WHO: ]message", without "peforge: ".
+ */
+void pf_log_collect(int on);
+
+/* The lines kept of LEVEL (PF_LOG_WARN or PF_LOG_ERROR) and their count. */
+const char *const *pf_log_collected(int level, size_t *n);
 
 /* Report progress of STAGE (DONE of TOTAL, TOTAL 0 = unknown). */
 void pf_progress(const char *stage, uint64_t done, uint64_t total);

@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 		struct pf_build_opts o = {
 			.recipe = cli.recipe, .outdir = cli.outdir,
 			.defines = cli.defines, .ndefines = cli.ndefines,
-			.print_outputs = 1,
+			.print_outputs = 1, .json = cli.json, .dry_run = cli.dry_run,
 		};
 
 		pf_cancel_on_signals();
@@ -221,14 +221,8 @@ int main(int argc, char **argv)
 		break;
 	case PF_CMD_MKWINPEIMG:
 		pf_cancel_on_signals();
+		/* a bad command line is status 1 here, as with wimlib's script */
 		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
-		if (ret == -PF_EUSAGE) {
-			pf_registry_free(reg);
-			pf_env_clear(&env);
-			pf_cli_free(&cli);
-			wimlib_global_cleanup();
-			return 2;
-		}
 		break;
 	default:
 		ret = -PF_EINTERNAL;

@@ -1,12 +1,14 @@
 /* core/mkwinpeimg.c - `peforge mkwinpeimg`: a drop-in for wimlib's mkwinpeimg. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +24,8 @@ const char pf_mkwinpeimg_usage[] =
 	"\n"
 	"Make a bootable Windows PE image, like wimlib's mkwinpeimg: a USB disk\n"
 	"image (default), an ISO (--iso) or just the boot.wim (--only-wim).\n"
-	"Unlike mkwinpeimg, the ISO and the disk image boot on BIOS AND UEFI,\n"
+	"Unlike mkwinpeimg, the ISO and the disk image boot on BIOS AND UEFI\n"
+	"(BIOS only, with a warning, from a WAIK without UEFI boot files),\n"
 	"--windows-dir may be an ISO file (read without mounting), setup.exe is\n"
 	"always renamed on the Setup image, --wim accepts a multi-image WIM (its\n"
 	"boot image is used), and nothing is left in --tmp-dir or the image.\n"
@@ -36,10 +39,15 @@ const char pf_mkwinpeimg_usage[] =
 	"  -s, --start-script=FILE  run FILE (added as \\FILE's name) instead of Setup\n"
 	"  -w, --wim=WIM            use WIM as boot.wim\n"
 	"  -O, --overlay=DIR        add DIR's contents to the root of the WIM image\n"
-	"  -t, --tmp-dir=DIR        make temporary files in DIR (never deleted)\n"
-	"  -a, --arch=ARCH          x86, amd64 or arm64 (checked against the media)\n"
+	"  -t, --tmp-dir=DIR        make temporary files in DIR (created when missing,\n"
+	"                           and then removed; an existing DIR is kept)\n"
+	"  -a, --arch=ARCH          with --waik-dir: which architecture of the WAIK\n"
+	"                           (x86, amd64 or arm64); ignored without it\n"
 	"  -h, --help               this help\n"
 	"  -v, --version            the version\n"
+	"\n"
+	"IMAGE may come before the options.  A bad command line exits with\n"
+	"status 1, as wimlib's script does.\n"
 	"\n"
 	"Example (the seed's command line, verbatim after peforge):\n"
 	"  peforge mkwinpeimg --iso --windows-dir=/mnt/windows --start-script=start.cmd winpe.iso\n";
@@ -81,7 +89,7 @@ static int parse(int argc, char **argv, struct mk_opts *o)
 	memset(o, 0, sizeof(*o));
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ioW:A:s:w:O:t:a:hv", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ioW:A:s:w:O:t:a:hv", longs, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->iso = 1; break;
 		case 'o': o->only_wim = 1; break;
@@ -135,6 +143,66 @@ static const char *default_windows_dir(void)
 			return dirs[i];
 	}
 	return NULL;
+}
+
+/* 1 when REL ('/'-separated) names a file under ROOT, each component
+ * matched case-insensitively (a WAIK disc may be mounted in either case). */
+static int ci_file(const char *root, const char *rel)
+{
+	char *dir = pf_strdup(root), *next;
+	const char *part = rel;
+	int found = 0;
+
+	while (dir && part) {
+		const char *slash = strchr(part, '/');
+		size_t n = slash ? (size_t)(slash - part) : strlen(part);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+
+		next = NULL;
+		while (d && (de = readdir(d)))
+			if (strlen(de->d_name) == n && !strncasecmp(de->d_name, part, n)) {
+				next = pf_path_join(dir, de->d_name);
+				break;
+			}
+		if (d)
+			closedir(d);
+		free(dir);
+		dir = next;
+		part = slash ? slash + 1 : NULL;
+	}
+	found = dir && pf_is_file(dir);
+	free(dir);
+	return found;
+}
+
+/*
+ * The file of a WAIK (or ADK copype folder) that UEFI boot of output OUT
+ * ("iso" or "disk") needs, when WAIK lacks it: its name, else NULL.  A
+ * WAIK supplement's architecture is ARCH, else the only one it has.
+ */
+static const char *waik_missing_uefi(const char *waik, const char *arch, const char *out)
+{
+	static const char *const arches[] = { "amd64", "x86", "arm64", NULL };
+	const char *file = !strcmp(out, "iso") ? "efi/microsoft/boot/efisys.bin" :
+			   "efi/boot/bootx64.efi";
+	char rel[96];
+	int i, n = 0;
+
+	if (ci_file(waik, "media/sources/boot.wim")) { /* copype: media/ + fwfiles/ */
+		snprintf(rel, sizeof(rel), "%s", !strcmp(out, "iso") ?
+			 "fwfiles/efisys.bin" : "media/efi/boot/bootx64.efi");
+		return ci_file(waik, rel) ? NULL : file;
+	}
+	for (i = 0; !arch && arches[i]; i++) {
+		snprintf(rel, sizeof(rel), "%s/winpe.wim", arches[i]);
+		if (ci_file(waik, rel) && n++ == 0)
+			arch = arches[i];
+	}
+	if (!arch)
+		return NULL; /* not a WAIK supplement: the source plugin says why */
+	snprintf(rel, sizeof(rel), "%s/%s", arch, file);
+	return ci_file(waik, rel) ? NULL : file;
 }
 
 /* Add output NAME writing PATH to plan P. */
@@ -193,7 +261,11 @@ static int make_plan(const struct mk_opts *o, const char *final, struct pf_plan 
 	} else if (!(p->source = pf_abspath(media))) {
 		goto out;
 	}
-	if (o->arch && !(p->arch = pf_strdup(o->arch)))
+	/* wimlib's script reads --arch only to pick the WAIK's files */
+	if (o->arch && !o->waik_dir)
+		pf_warn("mkwinpeimg: --arch %s is ignored without --waik-dir (as wimlib's "
+			"mkwinpeimg does): the media's own architecture is used", o->arch);
+	else if (o->arch && !(p->arch = pf_strdup(o->arch)))
 		goto out;
 	if (o->overlay && !(p->overlay = pf_abspath(o->overlay)))
 		goto out;
@@ -212,6 +284,20 @@ static int make_plan(const struct mk_opts *o, const char *final, struct pf_plan 
 	ret = add_output(p, o->iso ? "iso" : o->only_wim ? "wim" : "disk", final);
 	if (ret)
 		goto out;
+	if (o->waik_dir && !o->only_wim) {
+		/* like wimlib's script: a WAIK without UEFI files boots on BIOS */
+		const char *miss = waik_missing_uefi(o->waik_dir, p->arch, p->outputs->name);
+
+		if (miss) {
+			pf_warn("mkwinpeimg: %s: the WAIK has no %s: the %s boots on BIOS "
+				"only (as wimlib's mkwinpeimg makes it)", o->waik_dir, miss,
+				o->iso ? "ISO" : "disk image");
+			if (o->iso && pf_args_set(p->outputs->args, "uefi", "false")) {
+				ret = -PF_ENOMEM;
+				goto out;
+			}
+		}
+	}
 	*out = p;
 	return 0;
 out:
@@ -254,14 +340,18 @@ int pf_mkwinpeimg(struct pf_registry *r, int argc, char **argv)
 	struct pf_build_opts b = { 0 };
 	struct pf_plan *plan = NULL;
 	char *final = NULL, *outdir = NULL, *spool = NULL;
-	int ret;
+	char *tmp_abs = NULL;
+	int made_tmp = 0, ret;
 
 	ret = parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : ret;
 	if (o.tmp_dir && !pf_is_dir(o.tmp_dir)) {
-		pf_err("mkwinpeimg: --tmp-dir %s: no such folder", o.tmp_dir);
-		return -PF_ENOENT;
+		/* wimlib's script makes it too; ours is removed again at the end */
+		ret = pf_mkdir_p(o.tmp_dir);
+		if (ret)
+			return ret; /* logged */
+		made_tmp = 1;
 	}
 	if (!strcmp(o.image, "-")) {
 		/* An ISO to standard output: made in a private folder, then sent. */
@@ -281,7 +371,12 @@ int pf_mkwinpeimg(struct pf_registry *r, int argc, char **argv)
 		goto out;
 	b.recipe = "mkwinpeimg";
 	b.outdir = outdir;
-	b.tmp_parent = o.tmp_dir;
+	/* absolute: outputs may read the run's files from another folder */
+	if (o.tmp_dir && !(tmp_abs = pf_abspath(o.tmp_dir))) {
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	b.tmp_parent = tmp_abs;
 	b.print_outputs = !spool;
 	ret = pf_build_plan(r, plan, &b);
 	if (!ret && spool)
@@ -291,6 +386,10 @@ out:
 		pf_rm_rf(spool);
 		free(spool);
 	}
+	if (made_tmp && rmdir(o.tmp_dir) != 0)
+		pf_warn("mkwinpeimg: --tmp-dir %s: cannot remove the folder made for this "
+			"run: %s", o.tmp_dir, strerror(errno));
+	free(tmp_abs);
 	free(final);
 	free(outdir);
 	return ret;

@@ -19,67 +19,8 @@
 #include "media.h"
 #include "pipeline.h"
 #include "recipe.h"
+#include "report.h"
 #include "util.h"
-
-int pf_env_init(struct pf_env *env)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-	char *exedir = NULL;
-	const char *scripts = getenv("PEFORGE_SCRIPTS_DIR");
-
-	memset(env, 0, sizeof(*env));
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		exedir = pf_dirname(exe);
-	}
-	if (exedir) {
-		/* compare real paths: the build folder may be reached by a symlink */
-		char *real_build = realpath(PF_ABS_BUILDDIR, NULL);
-		char *real_exe = realpath(exedir, NULL);
-
-		env->uninstalled = real_build && real_exe && !strcmp(real_build, real_exe);
-		free(real_build);
-		free(real_exe);
-	}
-	free(exedir);
-	if (env->uninstalled) {
-		env->plugin_dir = pf_strdup(PF_ABS_BUILDDIR "/plugins/.libs");
-		env->scripts_dir = pf_strdup(PF_ABS_SRCDIR "/scripts");
-		env->data_dir = pf_strdup(PF_ABS_SRCDIR);
-	} else {
-		env->plugin_dir = pf_strdup(PF_PLUGINDIR);
-		env->scripts_dir = pf_strdup(PF_SCRIPTSDIR);
-		env->data_dir = pf_strdup(PF_DATADIR);
-	}
-	if (scripts && *scripts) {
-		free(env->scripts_dir);
-		env->scripts_dir = pf_strdup(scripts);
-	}
-	if (!env->plugin_dir || !env->scripts_dir || !env->data_dir) {
-		pf_env_clear(env);
-		return -PF_ENOMEM;
-	}
-	return 0;
-}
-
-void pf_env_clear(struct pf_env *env)
-{
-	free(env->plugin_dir);
-	free(env->scripts_dir);
-	free(env->data_dir);
-	memset(env, 0, sizeof(*env));
-}
-
-int pf_env_load_plugins(const struct pf_env *env, struct pf_registry *r)
-{
-	int ret = pf_registry_load_path(r, getenv("PEFORGE_PLUGIN_PATH"));
-
-	if (ret)
-		return ret;
-	return pf_registry_load_dir(r, env->plugin_dir);
-}
 
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
 {
@@ -105,6 +46,7 @@ struct opened {
 	int own_args;
 	void *state;
 	int is_open;
+	size_t out_first, out_end; /* outputs: the job outputs it committed */
 };
 
 /* Everything pf_build holds, released in one place. */
@@ -606,6 +548,24 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 	return pf_lua_load_plan(run->lua, o->recipe, &run->plan);
 }
 
+/*
+ * Set the job fact PF_FACT_WIMBOOT when a pxe output with loader "ipxe"
+ * will serve the run's boot.wim through wimboot, so that the injector (which
+ * runs first) writes it the way wimboot reads it.
+ */
+static int mark_wimboot(struct pf_job *job, const struct pf_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->noutputs; i++) {
+		const char *loader = pf_args_get(plan->outputs[i].args, "loader");
+
+		if (!strcmp(plan->outputs[i].name, "pxe") && loader && !strcmp(loader, "ipxe"))
+			return pf_host_table.job_set_fact(job, PF_FACT_WIMBOOT, "true");
+	}
+	return 0;
+}
+
 /* Make the output folder: -o is created; the default is the current one. */
 static int output_folder(const char *outdir, char **out)
 {
@@ -624,6 +584,36 @@ static int output_folder(const char *outdir, char **out)
 }
 
 /*
+ * Print what build --json or --dry-run shows (core/report.h): the plan of a
+ * dry run that got this far (PLAN 1: as text, 2: as JSON), else (PLAN 0)
+ * the run's JSON result.
+ */
+static int report(const struct run *run, const char *outdir,
+		  const struct pf_media_facts *facts, int plan, int ret)
+{
+	struct pf_report rep = { .plan = run->plan, .outdir = outdir, .job = run->job,
+				 .facts = facts, .n = run->noutputs };
+	size_t i;
+
+	rep.source_plugin = run->source.p ? run->source.p->desc->name : NULL;
+	rep.v = calloc(run->noutputs + 1, sizeof(*rep.v));
+	if (!rep.v)
+		return -PF_ENOMEM;
+	for (i = 0; i < run->noutputs; i++) {
+		rep.v[i].desc = run->outputs[i].p->desc;
+		rep.v[i].args = run->outputs[i].args;
+		rep.v[i].first = run->outputs[i].out_first;
+		rep.v[i].end = run->outputs[i].out_end;
+	}
+	if (plan)
+		ret = pf_report_plan(stdout, &rep, plan == 2);
+	else
+		pf_report_json(stdout, &rep, ret);
+	free(rep.v);
+	return ret;
+}
+
+/*
  * Run RUN's plan: open every plugin, read the source and its facts, stage,
  * run the drivers, the injector and the outputs.  RUN is cleared (and its
  * plan freed) by the caller.
@@ -638,10 +628,16 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	ret = open_plugins(r, run);
 	if (ret)
 		goto out;
-	ret = output_folder(o->outdir, &outdir);
+	if (o->dry_run) /* no output folder, and the job's own in $TMPDIR */
+		ret = (outdir = pf_abspath(o->outdir ? o->outdir : ".")) ? 0 : -PF_ENOMEM;
+	else
+		ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new_in(outdir, o->tmp_parent, &run->job);
+	ret = pf_job_new_in(o->dry_run ? NULL : outdir, o->dry_run ? NULL : o->tmp_parent,
+			    &run->job);
+	if (!ret)
+		ret = mark_wimboot(run->job, run->plan);
 	if (ret)
 		goto out;
 
@@ -678,6 +674,11 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	if (ret)
 		goto out;
 	warn_unused_medium(run);
+	if (o->dry_run) {
+		pf_progress_end();
+		ret = report(run, outdir, facts, o->json ? 2 : 1, 0);
+		goto out;
+	}
 	for (i = 0; i < run->ndrivers; i++) {
 		ret = opened_run(&run->drivers[i], run->job);
 		if (ret)
@@ -687,19 +688,23 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	if (ret)
 		goto out;
 	for (i = 0; i < run->noutputs; i++) {
+		run->outputs[i].out_first = run->job->noutputs;
 		ret = opened_run(&run->outputs[i], run->job);
+		run->outputs[i].out_end = run->job->noutputs;
 		if (ret)
 			goto out;
 	}
 	pf_progress_end();
 	pf_lua_secret_notice(run->lua);
-	if (o->print_outputs)
+	if (o->print_outputs && !o->json)
 		for (i = 0; i < run->job->noutputs; i++)
 			printf("wrote: %s\n", run->job->outputs[i]);
 	fflush(stdout);
 	ret = 0;
 out:
 	pf_progress_end();
+	if (o->json && (!o->dry_run || ret))
+		report(run, outdir, facts, 0, ret);
 	pf_media_facts_free(facts);
 	free(outdir);
 	return ret;
@@ -712,10 +717,14 @@ int pf_build(const struct pf_env *env, struct pf_registry *r,
 	int ret;
 
 	memset(&run, 0, sizeof(run));
+	pf_log_collect(o->json);
 	ret = load_recipe(env, o, &run);
 	if (!ret)
 		ret = run_plan(r, &run, o);
+	else if (o->json)
+		report(&run, NULL, NULL, 0, ret);
 	run_clear(&run);
+	pf_log_collect(0);
 	return ret;
 }
 
@@ -727,8 +736,10 @@ int pf_build_plan(struct pf_registry *r, struct pf_plan *plan,
 
 	memset(&run, 0, sizeof(run));
 	run.plan = plan;
+	pf_log_collect(o->json);
 	ret = run_plan(r, &run, o);
 	run_clear(&run);
+	pf_log_collect(0);
 	return ret;
 }
 

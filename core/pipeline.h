@@ -32,6 +32,10 @@ struct pf_build_opts {
 	int print_outputs;      /* print "wrote: PATH" lines on stdout */
 	const char *tmp_parent; /* folder for the run's temporary folder, NULL:
 				   the output folder */
+	int json;               /* at the end, one JSON object on stdout
+				   (core/report.h) instead of "wrote:" lines */
+	int dry_run;            /* stop after the source and the media facts:
+				   print the plan, write nothing */
 };
 
 struct pf_plan;

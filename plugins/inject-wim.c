@@ -7,7 +7,8 @@
  * copies the compressed resources raw), the staged image edits are applied
  * with wimlib_update_image, and the WIM is written once into the job's
  * temporary folder.  The source boot.wim is opened read-only and never
- * written.
+ * written.  When wimboot serves the WIM (job fact PF_FACT_WIMBOOT), it is
+ * written LZX or XPRESS with 32 KiB chunks, the only chunks wimboot reads.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -76,6 +77,47 @@ static enum wimlib_progress_status progress_cb(enum wimlib_progress_msg msg,
 			       info->write_streams.total_bytes) != 0)
 		return WIMLIB_PROGRESS_STATUS_ABORT;
 	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+}
+
+/* 1 when wimboot will serve the run's boot.wim (a pxe output, loader ipxe). */
+static int for_wimboot(const struct pf_host *h, struct pf_job *job)
+{
+	const char *v = h->job_fact(job, PF_FACT_WIMBOOT);
+
+	return v && !strcmp(v, "true");
+}
+
+/* The name of compression type CTYPE, for messages. */
+static const char *ctype_name(int ctype)
+{
+	switch (ctype) {
+	case WIMLIB_COMPRESSION_TYPE_NONE: return "uncompressed";
+	case WIMLIB_COMPRESSION_TYPE_XPRESS: return "XPRESS";
+	case WIMLIB_COMPRESSION_TYPE_LZX: return "LZX";
+	case WIMLIB_COMPRESSION_TYPE_LZMS: return "LZMS";
+	default: return "unknown compression";
+	}
+}
+
+/* 1 when a WIM of INFO is one wimboot reads as it is: LZX or XPRESS
+ * resources in 32 KiB chunks. */
+static int wimboot_reads(const struct wimlib_wim_info *info)
+{
+	return (info->compression_type == WIMLIB_COMPRESSION_TYPE_LZX ||
+		info->compression_type == WIMLIB_COMPRESSION_TYPE_XPRESS) &&
+	       info->chunk_size == PF_WIMBOOT_CHUNK_SIZE;
+}
+
+/* Record image IDX named NAME as the one customized (for build --json). */
+static int set_image_facts(const struct pf_host *h, struct pf_job *job, int idx,
+			   const char *name)
+{
+	char num[16];
+	int ret;
+
+	snprintf(num, sizeof(num), "%d", idx);
+	ret = h->job_set_fact(job, PF_FACT_IMAGE_INDEX, num);
+	return ret ? ret : h->job_set_fact(job, PF_FACT_IMAGE_NAME, name ? name : "");
 }
 
 /* Log wimlib error CODE about WHAT and return -PF_EWIM; -PF_ECANCELED
@@ -315,12 +357,23 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	ret = pick_image(s, path, info.image_count, (int)info.boot_index, &idx);
 	if (ret)
 		goto out;
+	if (for_wimboot(h, job) && !wimboot_reads(&info)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: inplace = true keeps the WIM %s with %u-byte "
+		       "chunks, which wimboot (outputs.pxe, loader ipxe) cannot read: it needs "
+		       "LZX or XPRESS in 32 KiB chunks; build without inplace",
+		       path, ctype_name(info.compression_type), (unsigned)info.chunk_size);
+		ret = -PF_ERECIPE;
+		goto out;
+	}
 	if (info.compression_type == WIMLIB_COMPRESSION_TYPE_LZMS)
 		h->log(PF_LOG_WARN, NAME, "%s: LZMS compression, which wimboot cannot read, "
 		       "is kept in place: build without inplace to get an LZX boot.wim", path);
 	name = wimlib_get_image_name(wim, idx);
 	h->log(PF_LOG_INFO, NAME, "updating image %d \"%s\" of %s in place", idx,
 	       name ? name : "", path);
+	ret = set_image_facts(h, job, idx, name);
+	if (ret)
+		goto out;
 	ret = apply_edits(s, job, wim, idx,
 			  (name && strcasestr(name, "setup")) ||
 			  wim_has(wim, idx, "/sources/setup.exe"));
@@ -354,6 +407,7 @@ static int inj_run(void *state, struct pf_job *job)
 	struct wimlib_wim_info info;
 	struct prog_ctx pc = { h, job };
 	enum wimlib_compression_type ctype;
+	uint32_t chunk;
 	const char *name;
 	int idx = 0, is_setup, ret, w;
 
@@ -380,10 +434,23 @@ static int inj_run(void *state, struct pf_job *job)
 	/* Keep the source's compression so resources are copied raw, except
 	 * LZMS (solid ESD-style), which wimboot cannot read: that becomes LZX. */
 	ctype = (enum wimlib_compression_type)info.compression_type;
+	chunk = info.chunk_size;
 	if (ctype == WIMLIB_COMPRESSION_TYPE_LZMS) {
 		h->log(PF_LOG_INFO, NAME, "%s: LZMS compression, which wimboot cannot "
 		       "read: the new boot.wim is recompressed with LZX", rel);
 		ctype = WIMLIB_COMPRESSION_TYPE_LZX;
+		chunk = 0;
+	}
+	/* wimboot reads LZX or XPRESS in 32 KiB chunks only: anything else is
+	 * recompressed (wimlib copies raw only what matches the output) */
+	if (for_wimboot(h, job) && !wimboot_reads(&info)) {
+		if (ctype == WIMLIB_COMPRESSION_TYPE_NONE)
+			ctype = WIMLIB_COMPRESSION_TYPE_LZX;
+		h->log(PF_LOG_INFO, NAME, "%s: %s with %u-byte chunks: recompressed as %s "
+		       "with 32 KiB chunks, which wimboot reads", rel,
+		       ctype_name(info.compression_type), (unsigned)info.chunk_size,
+		       ctype_name(ctype));
+		chunk = PF_WIMBOOT_CHUNK_SIZE;
 	}
 	/* The edits go into the source WIMStruct in memory (never written back:
 	 * the file was opened read-only and wimlib_overwrite is never called),
@@ -398,8 +465,8 @@ static int inj_run(void *state, struct pf_job *job)
 	if (ret)
 		goto out;
 	w = wimlib_create_new_wim(ctype, &dst);
-	if (!w && info.chunk_size && ctype == (enum wimlib_compression_type)info.compression_type)
-		w = wimlib_set_output_chunk_size(dst, info.chunk_size);
+	if (!w && chunk && ctype != WIMLIB_COMPRESSION_TYPE_NONE)
+		w = wimlib_set_output_chunk_size(dst, chunk);
 	if (!w)
 		w = wimlib_export_image(src, idx, dst, NULL, NULL, WIMLIB_EXPORT_FLAG_BOOT);
 	if (w) {
@@ -421,6 +488,8 @@ static int inj_run(void *state, struct pf_job *job)
 	/* the file is the run's own: outputs may hard-link it */
 	if (!ret)
 		ret = h->job_set_fact(job, PF_FACT_WIM_LINKABLE, "true");
+	if (!ret)
+		ret = set_image_facts(h, job, idx, name);
 out:
 	wimlib_free(dst);
 	wimlib_free(src);

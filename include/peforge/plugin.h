@@ -107,6 +107,17 @@ enum pf_error {
 #define PF_FACT_INSTALL_WIM "install_wim"   /* core: the install image, when there is one */
 #define PF_FACT_WIM_LINKABLE "wim_linkable" /* injector wim: "true" when job_wim() may be hard-linked */
 #define PF_FACT_ISO_PATH "iso_path"         /* output iso: the ISO it wrote */
+/* core, before the source runs: "true" when wimboot will serve the run's
+ * boot.wim (a pxe output with loader = "ipxe").  wimboot reads only LZX or
+ * XPRESS resources in 32 KiB chunks, so the injector then writes the WIM
+ * that way (recompressing what differs) and refuses inplace = true on a
+ * WIM that is not already so.  Absent otherwise. */
+#define PF_FACT_WIMBOOT "wimboot"
+/* injector wim: the source image it customized, its index ("2") and name */
+#define PF_FACT_IMAGE_INDEX "image_index"
+#define PF_FACT_IMAGE_NAME "image_name"
+/* The one chunk size wimboot reads (PF_FACT_WIMBOOT). */
+#define PF_WIMBOOT_CHUNK_SIZE 32768
 
 /* Log levels for pf_host.log. */
 enum pf_log_level {

@@ -95,6 +95,67 @@ static int parse_range(struct pxe_state *s, const char *range)
 	return 0;
 }
 
+/* The little-endian 16- and 32-bit numbers at B. */
+static unsigned le16(const unsigned char *b)
+{
+	return b[0] | (unsigned)b[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *b)
+{
+	return le16(b) | (uint32_t)le16(b + 2) << 16;
+}
+
+/*
+ * 1 when the first LEN bytes B of a file look like a wimboot binary, in
+ * one of the forms wimboot is built as: an EFI PE/COFF image ("MZ", then
+ * "PE\0\0" at the offset at 0x3c, an i386, x86-64 or ARM64 machine and a
+ * PE32 or PE32+ optional header), or a BIOS image with the Linux boot
+ * header (0xAA55 at 0x1fe and "HdrS" at 0x202) by which iPXE, GRUB and
+ * syslinux load it.  The release binary is both.
+ */
+static int is_wimboot(const unsigned char *b, size_t len)
+{
+	if (len >= 0x40 && b[0] == 'M' && b[1] == 'Z') {
+		uint32_t pe = le32(b + 0x3c);
+
+		if (pe >= 0x40 && pe <= len - 26 && !memcmp(b + pe, "PE\0\0", 4)) {
+			unsigned machine = le16(b + pe + 4), magic = le16(b + pe + 24);
+
+			if ((machine == 0x14c || machine == 0x8664 || machine == 0xaa64) &&
+			    (magic == 0x10b || magic == 0x20b))
+				return 1;
+		}
+	}
+	return len >= 0x206 && le16(b + 0x1fe) == 0xaa55 && !memcmp(b + 0x202, "HdrS", 4);
+}
+
+/* Check that host file PATH is a wimboot binary; 0 or -PF_ERECIPE (logged). */
+static int check_wimboot(const struct pf_host *h, const char *path)
+{
+	unsigned char b[4096];
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, b, sizeof(b));
+		close(fd);
+	}
+	if (n < 0) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: wimboot = \"%s\": cannot read: %s",
+		       path, strerror(errno));
+		return -PF_ERECIPE;
+	}
+	if (!is_wimboot(b, (size_t)n)) {
+		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: wimboot = \"%s\": not a wimboot "
+		       "binary (neither an EFI PE image nor a BIOS image with the \"HdrS\" "
+		       "boot header): get wimboot from "
+		       "https://github.com/ipxe/wimboot/releases", path);
+		return -PF_ERECIPE;
+	}
+	return 0;
+}
+
 static void pxe_close(void *state)
 {
 	struct pxe_state *s = state;
@@ -199,6 +260,8 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 				  "a file", s->wimboot);
 			goto out;
 		}
+		if (check_wimboot(host, s->wimboot))
+			goto out;
 	} else {
 		if (s->wimboot)
 			host->log(PF_LOG_WARN, NAME, "outputs.pxe: wimboot is used by "

@@ -13,6 +13,9 @@
 #   pxe-http    lpxelinux, the ISO over HTTP from the lab's server
 #   ipxe        qemu's iPXE ROM fetches boot.ipxe over HTTP, then every file
 #               it names; the wimboot stand-in runs
+#   ipxe-64k    ipxe with a source boot.wim of LZX in 64 KiB chunks: the
+#               served boot.wim has 32 KiB chunks (all wimboot reads), is
+#               fetched over HTTP, and the wimboot stand-in runs
 #   mkwinpeimg  `peforge mkwinpeimg --iso`, booted as iso-bios
 #
 # Environment: PEFORGE, PF_FIXTURE, PF_SRCDIR (as in make check; defaults
@@ -36,7 +39,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 export MTOOLS_SKIP_CHECK=1
-ALL="iso-bios iso-uefi disk-bios disk-uefi pxe-tftp pxe-http ipxe mkwinpeimg"
+ALL="iso-bios iso-uefi disk-bios disk-uefi pxe-tftp pxe-http ipxe ipxe-64k mkwinpeimg"
 
 command -v "$QEMU" >/dev/null || { echo "SKIP: $QEMU not installed"; exit 77; }
 case $P in /*) ;; *) P=$PWD/$P ;; esac
@@ -322,6 +325,33 @@ sc_ipxe() {
 			|| { why="boot.ipxe has $k initrd lines, wimboot got other modules"; return 1; }
 		got="$got; wimboot got $(grep -ac '^BOOTLAB-MODULE ' "$W/ipxe.serial") initrds"
 	fi
+}
+
+sc_ipxe_64k() {
+	start_httpd || return 1
+	url=http://10.0.2.2:$PORT/ipxe-64k/tftp
+	# the stand-in media with a boot.wim of LZX in 64 KiB chunks
+	m64=$W/media-64k
+	rm -rf "$m64" && cp -r "$M" "$m64" && rm "$m64/sources/boot.wim" &&
+	wimlib-imagex export "$M/sources/boot.wim" all "$m64/sources/boot.wim" \
+		--compress=LZX --chunk-size=65536 >"$W/ipxe-64k.export" 2>&1 ||
+		{ why="making the 64 KiB-chunk boot.wim failed: $(cat "$W/ipxe-64k.export")"; return 1; }
+	wimlib-imagex info "$m64/sources/boot.wim" | grep -q '^Chunk Size: *65536 bytes' ||
+		{ why="the source boot.wim does not have 64 KiB chunks"; return 1; }
+	saved_m=$M
+	M=$m64
+	build ipxe-64k "  outputs = { pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$url\" } }," ||
+		{ M=$saved_m; return 1; }
+	M=$saved_m
+	need_file "$O/tftp/boot.wim" || return 1
+	chunk=$(wimlib-imagex info "$O/tftp/boot.wim" | sed -n 's/^Chunk Size: *\([0-9]*\) bytes$/\1/p')
+	[ "$chunk" = 32768 ] || { why="the served boot.wim has ${chunk:-no} chunk size, not 32768"; return 1; }
+	boot ipxe-64k "BOOTLAB-END|BOOTLAB-STANDIN wimboot cs=" -boot n \
+		-netdev "user,id=n0,tftp=$O/tftp,bootfile=$url/boot.ipxe" -device e1000,netdev=n0 || return 1
+	extra_logs="$extra_logs $W/http.log"
+	grep -q '^GET /ipxe-64k/tftp/boot\.wim 200 ' "$W/http.log" \
+		|| { why="the stand-in ran, but boot.wim was not fetched over HTTP"; return 1; }
+	got="$got; served boot.wim: 32 KiB chunks (source: 64 KiB)"
 }
 
 sc_mkwinpeimg() {

@@ -11,6 +11,11 @@
  * bytes jump to the real-mode stand-in (standin16.S) that run.sh appends at
  * the label rm_entry, with the marker "BOOTLAB-STANDIN wimboot".
  *
+ * It starts with the header of an EFI PE image ("MZ", the offset 0x3c of
+ * "PE\0\0", an i386 machine and a PE32 magic), as the real wimboot does,
+ * so that peforge's check that wimboot is a wimboot binary accepts it.  In
+ * real mode "MZ" is dec %bp; pop %dx, harmless before the jump.
+ *
  * Build: as --32 -o standin-mb.o standin-mb.S
  *        ld -m elf_i386 --oformat binary -Ttext 0x100000 -o mb.bin standin-mb.o
  *        cat mb.bin standin16.bin >wimboot; printf 'BOOTLAB-STANDIN wimboot\0' >>wimboot
@@ -22,7 +27,18 @@
 	.globl	_start
 _start:
 	.code16
+	.ascii	"MZ"				/* the DOS/PE signature */
 	jmp	rm_entry			/* PXE image: real mode at 7C00 */
+	.org	_start + 0x3c
+	.long	pe_header - _start		/* e_lfanew */
+pe_header:
+	.ascii	"PE\0\0"
+	.word	0x14c				/* machine: i386 */
+	.word	0				/* no sections: a stand-in */
+	.long	0, 0, 0				/* time, symbols */
+	.word	2				/* optional header size */
+	.word	0				/* characteristics */
+	.word	0x10b				/* optional header: PE32 */
 	.code32
 	.balign	4
 mb_header:
