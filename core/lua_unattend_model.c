@@ -277,7 +277,12 @@ static int read_keys(struct walk *w, struct pf_ua_elem *e, int idx, const char *
 		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		int bad = 0;
 
-		if (!k) {
+		/* a name with a NUL byte is looked up again cut short (found by
+		 * fuzz/recipe.c): refuse it */
+		if (k && lua_rawlen(L, -2) != strlen(k)) {
+			fail(w, "<%s>: an element name holds a NUL byte", ename);
+			bad = 1;
+		} else if (!k) {
 			if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1 ||
 			    lua_tointeger(L, -2) > len) {
 				fail(w, "<%s>: keys must be element names (strings) or list "
@@ -390,7 +395,10 @@ static int add_pass(struct walk *w, int pass, int idx)
 	while (lua_next(L, idx)) {
 		const char **g;
 
-		if (lua_type(L, -2) != LUA_TSTRING) {
+		/* a name with a NUL byte would be looked up again cut short, find
+		 * nothing and walk a nil as a table (found by fuzz/recipe.c) */
+		if (lua_type(L, -2) != LUA_TSTRING ||
+		    lua_rawlen(L, -2) != strlen(lua_tostring(L, -2))) {
 			fail(w, "component keys must be component names (strings)");
 			lua_pop(L, 2);
 			goto out;

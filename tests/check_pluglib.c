@@ -148,12 +148,14 @@ END_TEST
 
 START_TEST(test_rm_rf_reports_failure)
 {
-	char *dir = test_tmpdir(), *sub = at(dir, "locked"), *f;
+	char *dir, *sub, *f;
 	struct fsu_err e;
 	int ret;
 
 	if (geteuid() == 0)
 		return; /* root removes from a read-only folder */
+	dir = test_tmpdir();
+	sub = at(dir, "locked");
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
 	f = test_write(sub, "f", "x");
 	ck_assert_int_eq(chmod(sub, 0555), 0);

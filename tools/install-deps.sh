@@ -12,7 +12,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
       dnsmasq-base samba smbclient wine64 wine gcc-mingw-w64-x86-64
       ipxe xorriso genisoimage strace util-linux bsdutils bc
       qemu-system-x86 ovmf gnu-efi ipxe-qemu
-      nginx-light iproute2 curl tftp-hpa perl"
+      nginx-light iproute2 curl tftp-hpa perl
+      clang libclang-rt-14-dev valgrind"
 
 if [ "${PEFORGE_SKIP_APT:-0}" = 1 ]; then
     exit 0

@@ -194,7 +194,10 @@ static int fill(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 		      : xmlSetNsProp(x, o->wcm, (const xmlChar *)n + 4, v)))
 			goto out;
 	}
-	memcpy(kids, e->kids, e->nkids * sizeof(*kids));
+	/* an element without children has e->kids == NULL, and memcpy from
+	 * NULL is undefined even for 0 bytes (found by fuzz/recipe.c) */
+	if (e->nkids)
+		memcpy(kids, e->kids, e->nkids * sizeof(*kids));
 	qsort(kids, e->nkids, sizeof(*kids), kid_cmp);
 	for (k = 0; k <= e->nkids; k++) {
 		xmlNode *c;
