@@ -347,6 +347,7 @@ int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
 	h->L = L;
 	h->scripts_dir = pf_strdup(scripts_dir);
 	luaL_openlibs(L);
+	pf_lua_limit_openlibs(L);
 	text_only_loaders(L);
 	lua_newtable(L);                               /* defs */
 	lua_setfield(L, LUA_REGISTRYINDEX, DEFINES_KEY);

@@ -16,6 +16,7 @@
 enum pf_lua_trip {
 	PF_LUA_TRIP_NONE = 0,
 	PF_LUA_TRIP_INSTRUCTIONS,  /* the instruction budget is spent */
+	PF_LUA_TRIP_MEMORY,        /* the memory limit was hit and stayed hit */
 	PF_LUA_TRIP_CANCEL,        /* a signal asked the run to stop */
 };
 
@@ -26,6 +27,8 @@ struct pf_lua_limit {
 	unsigned long long count;    /* instructions run, in PF_LUA_HOOK_STEP steps */
 	unsigned long long max_instr;
 	int mem_hit;                 /* the last growth was refused */
+	int step;                    /* the hook's count now */
+	lua_State *L;                /* the state (to move the hook) */
 	enum pf_lua_trip trip;
 };
 
@@ -45,10 +48,15 @@ void pf_lua_get_limits(unsigned long long *max_instructions,
  * A new Lua state whose allocations are counted in LIM (which must outlive
  * it) against the memory limit, with a count hook that stops it when the
  * instruction budget is spent or the run was canceled (SIGINT, SIGTERM,
- * SIGHUP).  Once stopped, every further Lua instruction raises again, so a
+ * SIGHUP), or when an allocation was refused and the garbage collector
+ * freed nothing (the next instruction then raises).  Once stopped, every further Lua instruction raises again, so a
  * recipe's pcall cannot swallow the stop.  NULL when out of memory.
  */
 lua_State *pf_lua_limited_state(struct pf_lua_limit *lim);
+
+/* Replace the base library's xpcall (call after luaL_openlibs): a stopped
+ * state does not run the recipe's message handler. */
+void pf_lua_limit_openlibs(lua_State *L);
 
 /*
  * When LIM was hit (STATUS is the lua_pcall result that ended the call),
