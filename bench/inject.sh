@@ -63,11 +63,14 @@ timeit() {
 
 t_cp=$(timeit cp "$W/media/sources/boot.wim" "$W/out/boot.wim")
 t_pf=$(timeit "$P" -q build "$W/r.lua" -o "$W/out")
+t_nv=$(timeit "$P" -q build "$W/r.lua" -o "$W/out" --no-verify)
 t_mk=$(timeit mkwinpeimg --only-wim --windows-dir="$W/media" --start-script="$W/start.cmd" "$W/out/boot.wim")
 
 printf 'boot.wim: %.1f MB (two LZX images), %d runs each, median wall-clock seconds\n' \
 	"$(echo "$wimsize / 1048576" | bc -l)" "$runs"
 printf '  cp of boot.wim            %8.3f s\n' "$t_cp"
 printf '  peforge build (wim)       %8.3f s   %6.2f x cp\n' "$t_pf" "$(echo "$t_pf / $t_cp" | bc -l)"
+printf '  peforge build --no-verify %8.3f s   %6.2f x cp   (SHA-1 check: %.3f s)\n' \
+	"$t_nv" "$(echo "$t_nv / $t_cp" | bc -l)" "$(echo "$t_pf - $t_nv" | bc -l)"
 printf '  mkwinpeimg --only-wim     %8.3f s   %6.2f x cp\n' "$t_mk" "$(echo "$t_mk / $t_cp" | bc -l)"
 printf '  peforge / mkwinpeimg      %8.3f\n' "$(echo "$t_pf / $t_mk" | bc -l)"

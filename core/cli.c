@@ -1,6 +1,7 @@
 /* core/cli.c - command-line parsing (kept apart from main for tests). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,12 @@ static const char usage_build[] =
 	"  --dry-run             check the recipe and the media, print the plan (what\n"
 	"                        would be written where) and write nothing: no output\n"
 	"                        folder, nothing in it (with --json: as JSON)\n"
+	"  --no-verify           do not check the source boot.wim's data against its\n"
+	"                        SHA-1 hashes (faster; a corrupt source then passes)\n"
+	"  --lua-max-instructions N\n"
+	"                        stop a recipe after N Lua instructions (default\n"
+	"                        2000000000)\n"
+	"  --lua-max-memory MB   stop a recipe that uses more than MB MiB (default 1024)\n"
 	"\n"
 	"Example:\n"
 	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
@@ -104,6 +111,7 @@ static const char usage_unattend[] =
 	"  --machine ID     the machine to resolve the rules for\n"
 	"  -o, --output FILE  write to FILE (whole or absent) instead of stdout\n"
 	"  -D key=value     as for build\n"
+	"  --lua-max-instructions N, --lua-max-memory MB  as for build\n"
 	"  --check FILE     lint and validate FILE\n"
 	"  --json           with --check: the findings as JSON (docs/unattend.md)\n"
 	"\n"
@@ -195,6 +203,22 @@ static int usage_error(const char *what, const char *arg)
 	return -PF_EUSAGE;
 }
 
+/* Parse the positive whole number V of option OPT into *OUT; 0 or -PF_EUSAGE. */
+static int count_value(const char *opt, const char *v, unsigned long long *out)
+{
+	char *end;
+
+	if (!v || !*v)
+		return usage_error("missing number after", opt);
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	if (errno || *end || *v == '-' || *v == '+' || *out == 0) {
+		pf_err("%s: expected a positive whole number, got '%s'", opt, v);
+		return -PF_EUSAGE;
+	}
+	return 0;
+}
+
 /* The value of option ARGV[*I] ("-o X", "-oX", "--output=X"), advancing *I. */
 static const char *option_value(int argc, char **argv, int *i, const char *longname)
 {
@@ -277,6 +301,24 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				if (!v || !*v)
 					return usage_error("missing folder after", a);
 				cli->outdir = v;
+			} else if (!strcmp(a, "--no-verify") && cli->cmd == PF_CMD_BUILD) {
+				cli->no_verify = 1;
+			} else if (!strncmp(a, "--lua-max-", 10) &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_UNATTEND) &&
+				   (!strncmp(a + 10, "instructions", 12) ||
+				    !strncmp(a + 10, "memory", 6))) {
+				int instr = a[10] == 'i';
+				const char *lng = instr ? "--lua-max-instructions"
+							: "--lua-max-memory";
+				size_t ll = strlen(lng);
+
+				if (a[ll] && a[ll] != '=')
+					return usage_error("unknown option for this command:", a);
+				ret = count_value(lng, option_value(argc, argv, &i, lng),
+						  instr ? &cli->lua_max_instructions
+							: &cli->lua_max_memory_mb);
+				if (ret)
+					return ret;
 			} else if ((!strncmp(a, "-D", 2) || !strncmp(a, "--define", 8)) &&
 				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_UNATTEND) &&
 				   (a[1] == 'D' || a[8] == '\0' || a[8] == '=')) {

@@ -33,6 +33,9 @@ struct pf_cli {
 	const char *machine;   /* unattend --machine */
 	const char *check;     /* unattend --check FILE */
 	const char *outdir;    /* -o */
+	int no_verify;         /* build --no-verify: no SHA-1 check of the source WIM */
+	unsigned long long lua_max_instructions; /* --lua-max-instructions N, 0: default */
+	unsigned long long lua_max_memory_mb;    /* --lua-max-memory MB, 0: default */
 	const char **defines;  /* -D values "key=value", pointers into argv */
 	size_t ndefines;
 	int rest;              /* mkwinpeimg, serve: index of the command in

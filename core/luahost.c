@@ -11,6 +11,7 @@
 #include "error.h"
 #include "log.h"
 #include "luahost.h"
+#include "lualimit.h"
 #include "recipe.h"
 #include "lua_unattend.h"
 #include "lua_secret.h"
@@ -26,6 +27,7 @@
 
 struct pf_lua {
 	lua_State *L;
+	struct pf_lua_limit lim; /* the state's memory and instruction bounds */
 	char *scripts_dir;
 	char *recipe_dir;
 	/* What the recipe entry works on ("-D outputs.wim.path"), or "": names
@@ -349,7 +351,7 @@ int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
 
 	if (!h)
 		return -PF_ENOMEM;
-	L = luaL_newstate();
+	L = pf_lua_limited_state(&h->lim);
 	if (!L) {
 		free(h);
 		return -PF_ENOMEM;
@@ -358,6 +360,7 @@ int pf_lua_new(const char *scripts_dir, struct pf_lua **out)
 	h->L = L;
 	h->scripts_dir = pf_strdup(scripts_dir);
 	luaL_openlibs(L);
+	pf_lua_limit_openlibs(L);
 	text_only_loaders(L);
 	lua_newtable(L);                               /* defs */
 	lua_setfield(L, LUA_REGISTRYINDEX, DEFINES_KEY);
@@ -643,6 +646,9 @@ static int recipe_entry(lua_State *L)
 	lua_pushcfunction(L, traceback);               /* tb */
 	st = luaL_loadfilex(L, e->file, "t");          /* tb chunk|msg */
 	if (st != LUA_OK) {
+		e->ret = pf_lua_limit_error(&h->lim, st, e->file);
+		if (e->ret)
+			return 0;
 		/* The message is "FILE:LINE: what" for syntax errors. */
 		pf_err("%s", lua_tostring(L, -1));
 		e->ret = st == LUA_ERRFILE ? -PF_ENOENT : -PF_ESCRIPT;
@@ -650,6 +656,9 @@ static int recipe_entry(lua_State *L)
 	}
 	st = lua_pcall(L, 0, 1, 1);                    /* tb result|msg */
 	if (st != LUA_OK) {
+		e->ret = pf_lua_limit_error(&h->lim, st, e->file);
+		if (e->ret)
+			return 0;
 		pf_err("%s", lua_tostring(L, -1));
 		e->ret = -PF_ESCRIPT;
 		return 0;
@@ -707,7 +716,7 @@ static int run_entry(struct pf_lua *h, const char *file, struct pf_plan *plan)
 	lua_pushcfunction(L, recipe_entry);
 	lua_pushlightuserdata(L, &e);
 	st = lua_pcall(L, 1, 1, base + 1);             /* eh table|msg */
-	if (st != LUA_OK) {
+	if (st != LUA_OK && !(e.ret = pf_lua_limit_error(&h->lim, st, file))) {
 		pf_err("%s: %s%s%s", file, h->where, h->where[0] ? ": " : "",
 		       lua_tostring(L, -1));
 		e.ret = st == LUA_ERRMEM ? -PF_ENOMEM : -PF_ESCRIPT;

@@ -17,6 +17,7 @@
 #include "mkwinpeimg.h"
 #include "unattend_cmd.h"
 #include "log.h"
+#include "lualimit.h"
 #include "job.h"
 #include "pipeline.h"
 #include "serve.h"
@@ -118,6 +119,13 @@ out:
 	return ret;
 }
 
+/* libxml2's generic error handler that prints nothing. */
+static void xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 int main(int argc, char **argv)
 {
 	struct pf_cli cli;
@@ -173,6 +181,12 @@ int main(int argc, char **argv)
 		break;
 	}
 
+	if (pf_lua_set_limits(cli.lua_max_instructions, cli.lua_max_memory_mb)) {
+		pf_err("--lua-max-memory %llu: too large for this machine",
+		       cli.lua_max_memory_mb);
+		pf_cli_free(&cli);
+		return 2;
+	}
 	ret = wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
 	if (ret) {
 		pf_err("wimlib: %s", wimlib_get_error_string((enum wimlib_error_code)ret));
@@ -181,6 +195,10 @@ int main(int argc, char **argv)
 	}
 	if (cli.verbose >= 2)
 		wimlib_set_print_errors(true);
+	else
+		/* wimlib reads a WIM's XML with libxml2, whose parser would print
+		 * its own lines for a corrupt one; wimlib's error says it once */
+		xmlSetGenericErrorFunc(NULL, xml_quiet);
 	ret = pf_env_init(&env);
 	if (!ret)
 		ret = pf_registry_new(&reg);
@@ -201,6 +219,7 @@ int main(int argc, char **argv)
 			.recipe = cli.recipe, .outdir = cli.outdir,
 			.defines = cli.defines, .ndefines = cli.ndefines,
 			.print_outputs = 1, .json = cli.json, .dry_run = cli.dry_run,
+			.no_verify = cli.no_verify,
 		};
 
 		pf_cancel_on_signals();

@@ -232,7 +232,8 @@ static int cmp_outputs(const void *a, const void *b)
 static int opened_check(struct opened *o)
 {
 	static const char *const source_keys[] = { "path", "arch", "boot_files", NULL };
-	static const char *const injector_keys[] = { "image", "keep_setup", "inplace", NULL };
+	static const char *const injector_keys[] = { "image", "keep_setup", "inplace",
+							   "verify", NULL };
 	static const char *const output_keys[] = { "recipe_dir", NULL };
 	const char *const *core_keys = NULL;
 
@@ -245,8 +246,9 @@ static int opened_check(struct opened *o)
 	return pf_args_check(o->args, o->p->desc->options, core_keys);
 }
 
-/* Find and open every plugin the plan needs, before any work is done. */
-static int open_plugins(const struct pf_registry *r, struct run *run)
+/* Find and open every plugin the plan needs, before any work is done;
+ * VERIFY: the injector checks the source WIM's data (not --no-verify). */
+static int open_plugins(const struct pf_registry *r, struct run *run, int verify)
 {
 	struct pf_plan *plan = run->plan;
 	const struct pf_loaded *inj;
@@ -282,7 +284,8 @@ static int open_plugins(const struct pf_registry *r, struct run *run)
 	if (!run->injector.args ||
 	    (plan->image && pf_args_set(run->injector.args, "image", plan->image)) ||
 	    pf_args_set(run->injector.args, "keep_setup", plan->keep_setup ? "true" : "false") ||
-	    pf_args_set(run->injector.args, "inplace", plan->inplace ? "true" : "false"))
+	    pf_args_set(run->injector.args, "inplace", plan->inplace ? "true" : "false") ||
+	    pf_args_set(run->injector.args, "verify", verify ? "true" : "false"))
 		return -PF_ENOMEM;
 
 	if (plan->ndrivers) {
@@ -625,7 +628,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	size_t i;
 	int ret;
 
-	ret = open_plugins(r, run);
+	ret = open_plugins(r, run, !o->no_verify);
 	if (ret)
 		goto out;
 	if (o->dry_run) /* no output folder, and the job's own in $TMPDIR */

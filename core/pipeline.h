@@ -30,6 +30,7 @@ struct pf_build_opts {
 	const char **defines;   /* "key=value" */
 	size_t ndefines;
 	int print_outputs;      /* print "wrote: PATH" lines on stdout */
+	int no_verify;          /* --no-verify: the injector skips the SHA-1 check */
 	const char *tmp_parent; /* folder for the run's temporary folder, NULL:
 				   the output folder */
 	int json;               /* at the end, one JSON object on stdout

@@ -21,6 +21,7 @@
 #include <wimlib.h>
 
 #include "peforge/plugin.h"
+#include "inject-wim-verify.h"
 
 #define NAME "wim"
 
@@ -29,6 +30,7 @@ struct inj_state {
 	const char *image;   /* from args; owned by the core */
 	int keep_setup;
 	int inplace;         /* update the source WIM itself (a bare boot.wim) */
+	int verify;          /* check the source's data against its SHA-1 first */
 };
 
 /* Context of wimlib's progress callback. */
@@ -43,8 +45,9 @@ static int inj_open(const struct pf_host *host, const struct pf_args *args,
 	struct inj_state *s;
 	int keep = host->arg_bool(args, "keep_setup", 0);
 	int inplace = host->arg_bool(args, "inplace", 0);
+	int verify = host->arg_bool(args, "verify", 1);
 
-	if (keep < 0 || inplace < 0)
+	if (keep < 0 || inplace < 0 || verify < 0)
 		return -PF_ERECIPE;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -53,6 +56,7 @@ static int inj_open(const struct pf_host *host, const struct pf_args *args,
 	s->image = host->arg_string(args, "image");
 	s->keep_setup = keep;
 	s->inplace = inplace;
+	s->verify = verify;
 	*state = s;
 	/* Windows paths are case-insensitive; later calls keep the first flags. */
 	wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
@@ -429,6 +433,8 @@ static int inj_run(void *state, struct pf_job *job)
 	}
 	wimlib_get_wim_info(src, &info);
 	ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
+	if (!ret && s->verify)
+		ret = pf_wim_verify_source(h, job, src, rel, idx);
 	if (ret)
 		goto out;
 	/* Keep the source's compression so resources are copied raw, except
@@ -506,6 +512,9 @@ static const struct pf_option options[] = {
 	  .help = "keep Windows Setup's start in the image (the recipe's keep_setup)" },
 	{ .name = "inplace", .type = PF_OPT_BOOL, .dflt = "false",
 	  .help = "append to the source boot.wim instead of a copy (the recipe's inplace)" },
+	{ .name = "verify", .type = PF_OPT_BOOL, .dflt = "true",
+	  .help = "check the source's data against its SHA-1 before the raw copy "
+		  "(false: build --no-verify)" },
 	{ .name = NULL },
 };
 

@@ -7,7 +7,9 @@
 #include <lauxlib.h>
 
 #include "check_common.h"
+#include "job.h"
 #include "luahost.h"
+#include "lualimit.h"
 #include "recipe.h"
 #include "util.h"
 
@@ -500,6 +502,139 @@ START_TEST(test_lua_panic_exits_1)
 }
 END_TEST
 
+/* ---- limits: the instruction budget and the memory limit ------------- */
+
+#define TEST_MAX_INSTR 20000000ULL
+#define TEST_MAX_MB 48ULL
+
+/* A state made with lowered limits, so that each test takes a second. */
+static void setup_limits(void)
+{
+	ck_assert_int_eq(pf_lua_set_limits(TEST_MAX_INSTR, TEST_MAX_MB), 0);
+	setup();
+}
+
+static void teardown_limits(void)
+{
+	teardown();
+	pf_cancel_requested = 0;
+	ck_assert_int_eq(pf_lua_set_limits(PF_LUA_DEFAULT_MAX_INSTRUCTIONS,
+					   PF_LUA_DEFAULT_MAX_MEMORY_MB), 0);
+}
+
+/* ERR is one line holding WANT. */
+static void one_line_with(const char *err, const char *want)
+{
+	ck_assert_msg(strstr(err, want), "stderr: %s", err);
+	ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1);
+}
+
+static const char too_long[] = "the recipe ran too long (over 20000000 instructions; "
+			       "raise with --lua-max-instructions)";
+static const char too_much[] = "the recipe used too much memory (over 48 MiB; "
+			       "raise with --lua-max-memory)";
+
+/* Endless recipes, also ones that catch errors with pcall, stop with the
+ * instruction message. */
+static const char *const endless[] = {
+	"while true do end\n",
+	"while true do pcall(function() while true do end end) end\n",
+	"local function f() return f() end\nf()\n",
+	"while true do xpcall(function() while true do end end, function() while true do end end) end\n",
+	/* in the library's finalize */
+	"local pe = require 'peforge'\n"
+	"table.insert(pe.finalizers, function(r) while true do end end)\nreturn {}\n",
+};
+
+START_TEST(test_lua_endless_recipe_stops)
+{
+	char *err;
+	int ret = run("spin.lua", endless[_i], &err);
+
+	ck_assert_int_eq(ret, -PF_ESCRIPT);
+	one_line_with(err, too_long);
+	free(err);
+}
+END_TEST
+
+/* Memory-hungry recipes, also ones that catch the memory error, stop with
+ * the memory message. */
+static const char *const hungry[] = {
+	"local t = {} while true do t[#t+1] = string.rep('x', 1e6) end\n",
+	"local t = {} while true do pcall(function() t[#t+1] = string.rep('x', 1e6) end) end\n",
+	"local s = 'x' while true do s = s .. s end\n",
+	"local t = {} for i = 1, 1e9 do t[i] = i end\n",
+};
+
+START_TEST(test_lua_hungry_recipe_stops)
+{
+	char *err;
+	int ret = run("hungry.lua", hungry[_i], &err);
+
+	ck_assert_int_eq(ret, -PF_ESCRIPT);
+	one_line_with(err, too_much);
+	free(err);
+}
+END_TEST
+
+/* A -D definition applied through a looping metamethod is stopped too. */
+START_TEST(test_lua_limit_in_define)
+{
+	char *err;
+	int ret;
+
+	ck_assert_int_eq(pf_lua_define(lua, "source", "x"), 0);
+	ret = run("meta.lua", "return setmetatable({}, { __index = function() "
+		  "while true do end end })\n", &err);
+	ck_assert_int_eq(ret, -PF_ESCRIPT);
+	one_line_with(err, too_long);
+	free(err);
+}
+END_TEST
+
+/* Garbage is not a limit: a recipe that makes much more than the limit in
+ * total, but keeps little, runs; so does the library. */
+START_TEST(test_lua_limits_leave_real_recipes)
+{
+	char *err;
+	int ret = run("ok.lua", "local pe = require 'peforge'\n"
+		      "for i = 1, 200 do local s = string.rep('y', 1e6) end\n"
+		      "return { source = 'x', outputs = { wim = 'boot.wim' } }\n", &err);
+
+	ck_assert_msg(ret == 0, "stderr: %s", err);
+	free(err);
+}
+END_TEST
+
+/* A signal's cancel stops a running recipe. */
+START_TEST(test_lua_cancel_stops_recipe)
+{
+	char *err;
+	int ret;
+
+	pf_cancel_requested = 1;
+	ret = run("spin.lua", "while true do end\n", &err);
+	ck_assert_int_eq(ret, -PF_ECANCELED);
+	one_line_with(err, "canceled while the recipe ran");
+	free(err);
+}
+END_TEST
+
+/* The limits read back as set; an impossible memory limit is refused. */
+START_TEST(test_lua_limits_set)
+{
+	unsigned long long i, m;
+
+	pf_lua_get_limits(&i, &m);
+	ck_assert_uint_eq(i, TEST_MAX_INSTR);
+	ck_assert_uint_eq(m, TEST_MAX_MB);
+	ck_assert_int_eq(pf_lua_set_limits(0, 0), 0);
+	pf_lua_get_limits(&i, &m);
+	ck_assert_uint_eq(i, TEST_MAX_INSTR);
+	ck_assert_int_eq(pf_lua_set_limits(0, ~0ULL), -1);
+}
+END_TEST
+
 static Suite *suite_luahost(void)
 {
 	Suite *s = suite_create("luahost");
@@ -520,6 +655,18 @@ static Suite *suite_luahost(void)
 	tcase_add_test(tc, test_lua_defines_changed_by_recipe);
 	tcase_add_test(tc, test_lua_text_only_chunks);
 	tcase_add_test(tc, test_lua_binary_chunk_not_run);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup_limits, teardown_limits);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_lua_endless_recipe_stops, 0,
+			    (int)(sizeof(endless) / sizeof(endless[0])));
+	tcase_add_loop_test(tc, test_lua_hungry_recipe_stops, 0,
+			    (int)(sizeof(hungry) / sizeof(hungry[0])));
+	tcase_add_test(tc, test_lua_limit_in_define);
+	tcase_add_test(tc, test_lua_limits_leave_real_recipes);
+	tcase_add_test(tc, test_lua_cancel_stops_recipe);
+	tcase_add_test(tc, test_lua_limits_set);
 	suite_add_tcase(s, tc);
 	/* the panic ends the process: only in a forked test (not under
 	 * make check-valgrind, which runs the suites with CK_FORK=no) */

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_common.h"
 #include "fsutil.h"
@@ -499,6 +501,106 @@ START_TEST(test_batch_quoted_refuses)
 }
 END_TEST
 
+/* ---- short writes and a full device ----------------------------------- */
+
+/* The program is linked with -Wl,--wrap=write: while short_writes is set,
+ * every write() of the library writes at most 7 bytes, as a pipe or a
+ * signal may make it do. */
+ssize_t __real_write(int fd, const void *buf, size_t len);
+ssize_t __wrap_write(int fd, const void *buf, size_t len);
+static int short_writes;
+static unsigned write_calls;
+
+ssize_t __wrap_write(int fd, const void *buf, size_t len)
+{
+	if (short_writes) {
+		write_calls++;
+		if (len > 7)
+			len = 7;
+	}
+	return __real_write(fd, buf, len);
+}
+
+/* fsu_write_all and fsu_copy_fd retry short writes until all is written. */
+START_TEST(test_short_writes_retried)
+{
+	char *dir = test_tmpdir(), *a = fsu_join(dir, "a"), *b = fsu_join(dir, "b");
+	char data[5000], *back = NULL;
+	struct fsu_err e;
+	size_t i, len = 0;
+	int fd, in;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)('a' + i % 26);
+	fd = open(a, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	short_writes = 1;
+	write_calls = 0;
+	ck_assert_int_eq(fsu_write_all(fd, data, sizeof(data), a, &e), 0);
+	short_writes = 0;
+	close(fd);
+	ck_assert_uint_ge(write_calls, sizeof(data) / 7);
+	ck_assert_int_eq(fsu_read_file(a, &back, &len, &e), 0);
+	ck_assert_uint_eq(len, sizeof(data));
+	ck_assert_int_eq(memcmp(back, data, len), 0);
+	free(back);
+	back = NULL;
+
+	in = open(a, O_RDONLY);
+	fd = open(b, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(fd, 0);
+	short_writes = 1;
+	ck_assert_int_eq(fsu_copy_fd(in, a, fd, b, NULL, NULL, &e), 0);
+	short_writes = 0;
+	close(in);
+	close(fd);
+	ck_assert_int_eq(fsu_read_file(b, &back, &len, &e), 0);
+	ck_assert_uint_eq(len, sizeof(data));
+	ck_assert_int_eq(memcmp(back, data, len), 0);
+	free(back);
+	fsu_rm_rf(dir, NULL);
+	free(a);
+	free(b);
+	free(dir);
+}
+END_TEST
+
+/* A full device (/dev/full) fails with the cause in the message. */
+START_TEST(test_enospc_says_why)
+{
+	char *dir = test_tmpdir(), *a = fsu_join(dir, "a");
+	char data[4096] = { 0 };
+	struct fsu_err e;
+	int fd, in;
+
+	fd = open("/dev/full", O_WRONLY);
+	if (fd < 0) {
+		fsu_rm_rf(dir, NULL);
+		free(a);
+		free(dir);
+		return; /* no /dev/full in this sandbox */
+	}
+	ck_assert_int_eq(fsu_write_all(fd, data, sizeof(data), "/dev/full", &e), -PF_EIO);
+	ck_assert_msg(strstr(e.msg, "/dev/full") && strstr(e.msg, strerror(ENOSPC)),
+		      "message: %s", e.msg);
+
+	in = open(a, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_eq(fsu_write_all(in, data, sizeof(data), a, &e), 0);
+	close(in);
+	in = open(a, O_RDONLY);
+	ck_assert_int_eq(fsu_copy_fd(in, a, fd, "/dev/full", NULL, NULL, &e), -PF_EIO);
+	ck_assert_msg(strstr(e.msg, "/dev/full: write failed: ") &&
+		      strstr(e.msg, strerror(ENOSPC)), "message: %s", e.msg);
+	close(in);
+	close(fd);
+	fsu_rm_rf(dir, NULL);
+	free(a);
+	free(dir);
+}
+END_TEST
+
 static Suite *suite_pluglib(void)
 {
 	Suite *s = suite_create("pluglib");
@@ -512,6 +614,8 @@ static Suite *suite_pluglib(void)
 	tcase_add_test(tf, test_rm_rf_reports_failure);
 	tcase_add_test(tf, test_copy_progress);
 	tcase_add_test(tf, test_write_tree);
+	tcase_add_test(tf, test_short_writes_retried);
+	tcase_add_test(tf, test_enospc_says_why);
 	suite_add_tcase(s, tf);
 	tcase_add_test(to, test_outlib_put);
 	tcase_add_test(to, test_outlib_dirs);

@@ -2,11 +2,16 @@
  * tests/isofix.c - fixture tool for the ISO tests (links no peforge code).
  *
  *   isofix hide-iso9660 FILE.iso
+ *   isofix loop-dir FILE.iso
  *
  * Rewrites, in place, the ISO 9660 primary volume's root directory so that
  * it lists only ".", ".." and README.TXT, and shrinks both path tables to
  * the root entry, the way Microsoft's UDF-bridge media hide their tree from
  * ISO 9660 readers.  The UDF tree (genisoimage -udf) is left as it is.
+ *
+ * loop-dir points the first subdirectory record of the root directory, in
+ * the primary and in every supplementary (Joliet) volume, at the root's own
+ * extent, so that the tree loops back on itself (/DIR/DIR/... for ever).
  * Exits 0 on success, 1 with a message on failure, 2 on bad usage.
  */
 #define _GNU_SOURCE
@@ -238,21 +243,84 @@ static int hide_iso9660(int fd)
 	return io_at(fd, 1, vd, sizeof(vd), pvd_off);
 }
 
+/* In the root directory at LBA (SIZE bytes), point the first
+ * subdirectory record at the root itself.  Returns 0 or -1. */
+static int loop_root(int fd, uint32_t lba, uint32_t size)
+{
+	uint8_t *d = malloc(size);
+	uint32_t off = 0;
+	int ret = -1;
+
+	if (!d || io_at(fd, 0, d, size, (uint64_t)lba * BLOCK))
+		goto out;
+	while (off + 33 < size) {
+		uint8_t len = d[off];
+
+		if (len == 0) { /* records do not cross a block: next block */
+			off = (off / BLOCK + 1) * BLOCK;
+			continue;
+		}
+		/* a directory (flag bit 1) that is not "." or ".." (name 0, 1) */
+		if ((d[off + 25] & 2) && !(d[off + 32] == 1 && d[off + 33] <= 1)) {
+			put_le32(d + off + 2, lba);
+			put_be32(d + off + 6, lba);
+			put_le32(d + off + 10, size);
+			put_be32(d + off + 14, size);
+			ret = io_at(fd, 1, d, size, (uint64_t)lba * BLOCK);
+			goto out;
+		}
+		off += len;
+	}
+	fail("the root directory at block %u has no subdirectory", lba);
+out:
+	free(d);
+	return ret;
+}
+
+/* loop-dir: loop_root in every primary and supplementary volume. */
+static int loop_dirs(int fd)
+{
+	uint8_t vd[BLOCK];
+	uint32_t i;
+	int done = 0;
+
+	for (i = 0; i < VD_MAX; i++) {
+		uint64_t off = (uint64_t)(VD_FIRST_LBA + i) * BLOCK;
+
+		if (io_at(fd, 0, vd, sizeof(vd), off))
+			return -1;
+		if (memcmp(vd + 1, "CD001", 5) != 0 || vd[0] == 255)
+			break;
+		if (vd[0] != 1 && vd[0] != 2)
+			continue;
+		if (loop_root(fd, le32(vd + 156 + 2), le32(vd + 156 + 10)))
+			return -1;
+		done++;
+	}
+	if (!done) {
+		fail("no ISO 9660 volume descriptor");
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int fd, ret;
+	int fd, ret, loop;
 
-	if (argc != 3 || strcmp(argv[1], "hide-iso9660") != 0) {
-		fprintf(stderr, "usage: isofix hide-iso9660 FILE.iso\n");
+	if (argc != 3 || (strcmp(argv[1], "hide-iso9660") != 0 &&
+			  strcmp(argv[1], "loop-dir") != 0)) {
+		fprintf(stderr, "usage: isofix hide-iso9660|loop-dir FILE.iso\n");
 		return 2;
 	}
+	loop = !strcmp(argv[1], "loop-dir");
 	file = argv[2];
 	fd = open(file, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fail("cannot open: %s", strerror(errno));
 		return 1;
 	}
-	ret = hide_iso9660(fd);
+	ret = loop ? loop_dirs(fd) : hide_iso9660(fd);
 	if (close(fd) != 0 && !ret) {
 		fail("cannot close: %s", strerror(errno));
 		ret = -1;

@@ -111,6 +111,10 @@ int fsu_write_all(int fd, const void *data, size_t len, const char *what,
 		if (w < 0)
 			return fsu_fail(e, -PF_EIO, "%s: write failed: %s", what,
 					strerror(errno));
+		if (w == 0) /* nothing written and no error: the device is full */
+			return fsu_fail(e, -PF_EIO, "%s: write failed: %s", what,
+					strerror(ENOSPC));
+		/* a short write: write the rest */
 		p += w;
 		len -= (size_t)w;
 	}

@@ -44,6 +44,9 @@
 #define SIG_OFFSET 0x8001        /* "CD001" of the first volume descriptor */
 #define WINDOW_BLOCKS 32u        /* read-ahead of the UDF block input (64 KiB) */
 #define ISO_CHUNK_BLOCKS 32u     /* blocks per libiso9660 read (64 KiB) */
+/* Folders nested deeper are refused (Windows media nest about 10 deep):
+ * the depth limit of every tree walk over media (docs/plugins.md). */
+#define PF_MEDIA_MAX_DEPTH 64
 
 struct iso_state {
 	struct src_base b; /* the host and the ISO file */

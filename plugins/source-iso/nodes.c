@@ -292,6 +292,29 @@ out:
 }
 
 /*
+ * Refuse directory K, listed in N, when its extent is that of N or of one
+ * of N's ancestors: the tree would loop back on itself, and every walk
+ * over it would run forever.  Returns 0 or -PF_EIO (logged).
+ */
+static int check_loop(struct iso_media *m, const struct node *n, const struct node *k)
+{
+	const struct node *a;
+	char why[400], *p;
+
+	for (a = n; a; a = a->parent) {
+		if (a->lsn != k->lsn)
+			continue;
+		p = join_up(a, 0);
+		snprintf(why, sizeof(why), "directory '%s' loops back to '%s' (damaged ISO)",
+			 k->name, !p ? "?" : *p ? p : "/");
+		free(p);
+		log_node(m, n, why);
+		return -PF_EIO;
+	}
+	return 0;
+}
+
+/*
  * Read the ISO 9660 (or Joliet) listing of directory N into its kids.
  * Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
  */
@@ -318,6 +341,8 @@ static int load_iso(struct iso_media *m, struct node *n)
 		iso9660_stat_t *st = _cdio_list_node_data(ln);
 		struct node *k;
 
+		if (st && !n->parent && !strcmp(st->filename, "."))
+			n->lsn = (uint32_t)st->lsn; /* the root's own extent */
 		if (!st || !st->filename[0] || !strcmp(st->filename, ".") ||
 		    !strcmp(st->filename, ".."))
 			continue;
@@ -330,6 +355,8 @@ static int load_iso(struct iso_media *m, struct node *n)
 		k->is_dir = st->type == _STAT_DIR;
 		k->size = k->is_dir ? 0 : st->size;
 		k->lsn = (uint32_t)st->lsn;
+		if (k->is_dir && (ret = check_loop(m, n, k)))
+			goto out;
 	}
 out:
 	if (list)
@@ -341,8 +368,21 @@ out:
 /* Make sure directory N's listing is cached.  Returns 0 or a -PF_E* code. */
 int load_dir(struct iso_media *m, struct node *n)
 {
+	const struct node *p;
+	int depth = 0;
+
 	if (n->loaded)
 		return 0;
+	for (p = n; p->parent; p = p->parent)
+		depth++;
+	if (depth >= PF_MEDIA_MAX_DEPTH) {
+		char why[120];
+
+		snprintf(why, sizeof(why), "folder tree deeper than %d levels (damaged "
+			 "ISO, or a directory that loops back)", PF_MEDIA_MAX_DEPTH);
+		log_node(m, n, why);
+		return -PF_EIO;
+	}
 	return m->udf ? load_udf(m, n) : load_iso(m, n);
 }
 

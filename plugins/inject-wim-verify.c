@@ -1,0 +1,239 @@
+/*
+ * plugins/inject-wim-verify.c - check the source WIM's data against its
+ * SHA-1 hashes before the injector copies its resources raw.
+ *
+ * A raw copy moves compressed chunks without decompressing them, so a
+ * corrupt source would pass straight into the new boot.wim.
+ * wimlib_verify_wim reads (decompresses) every blob once and compares it
+ * with the blob table's SHA-1.  It does not say which blob failed; only
+ * then, each file of the image is extracted alone into a scratch folder
+ * until one fails, so the error line can name it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inject-wim-verify.h"
+
+#define NAME "wim"
+
+/* Context of the verification's progress callback. */
+struct vctx {
+	const struct pf_host *host;
+	struct pf_job *job;
+};
+
+/* Show the verification's progress; stop it when the run was canceled. */
+static enum wimlib_progress_status verify_progress(enum wimlib_progress_msg msg,
+						   union wimlib_progress_info *info,
+						   void *ctx)
+{
+	struct vctx *vc = ctx;
+
+	if (msg == WIMLIB_PROGRESS_MSG_VERIFY_STREAMS &&
+	    vc->host->progress(vc->job, "verifying boot.wim",
+			       info->verify_streams.completed_bytes,
+			       info->verify_streams.total_bytes) != 0)
+		return WIMLIB_PROGRESS_STATUS_ABORT;
+	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+}
+
+/* The paths of an image's files that have data. */
+struct filelist {
+	char **paths;
+	size_t n, cap;
+	int nomem;
+};
+
+/* wimlib_iterate_dir_tree callback: note each regular file with data. */
+static int collect_cb(const struct wimlib_dir_entry *d, void *ctx)
+{
+	struct filelist *fl = ctx;
+	char **p;
+
+	if (d->attributes & (WIMLIB_FILE_ATTRIBUTE_DIRECTORY |
+			     WIMLIB_FILE_ATTRIBUTE_REPARSE_POINT) ||
+	    d->streams[0].resource.uncompressed_size == 0)
+		return 0;
+	if (fl->n == fl->cap) {
+		p = realloc(fl->paths, (fl->cap ? fl->cap * 2 : 256) * sizeof(*p));
+		if (!p)
+			goto nomem;
+		fl->paths = p;
+		fl->cap = fl->cap ? fl->cap * 2 : 256;
+	}
+	fl->paths[fl->n] = strdup(d->full_path);
+	if (!fl->paths[fl->n])
+		goto nomem;
+	fl->n++;
+	return 0;
+nomem:
+	fl->nomem = 1;
+	return 1;
+}
+
+static void filelist_free(struct filelist *fl)
+{
+	size_t i;
+
+	for (i = 0; i < fl->n; i++)
+		free(fl->paths[i]);
+	free(fl->paths);
+	memset(fl, 0, sizeof(*fl));
+}
+
+/* Remove every entry of the flat folder DIR (what one extraction left). */
+static void empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *p;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (asprintf(&p, "%s/%s", dir, de->d_name) >= 0) {
+			if (unlink(p) != 0 && errno == EISDIR)
+				rmdir(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+/* 1 when wimlib error CODE means the WIM's data is corrupt. */
+static int is_corruption(int code)
+{
+	return code == WIMLIB_ERR_INVALID_RESOURCE_HASH || code == WIMLIB_ERR_DECOMPRESSION ||
+	       code == WIMLIB_ERR_INVALID_METADATA_RESOURCE ||
+	       code == WIMLIB_ERR_RESOURCE_NOT_FOUND ||
+	       code == WIMLIB_ERR_UNEXPECTED_END_OF_FILE ||
+	       code == WIMLIB_ERR_INVALID_CHUNK_SIZE || code == WIMLIB_ERR_READ;
+}
+
+/*
+ * Find the file of image IMAGE of SRC whose data is corrupt: extract the
+ * files one by one into SCRATCH.  Returns 0 with *BAD (malloc'd path, no
+ * leading '/') and *CODE set, 1 when no file fails, -1 when the image's
+ * tree cannot be read (*CODE set), -PF_ENOMEM.
+ */
+static int find_bad_file(WIMStruct *src, int image, const char *scratch, char **bad,
+			 int *code)
+{
+	struct filelist fl = { 0 };
+	const int flags = WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE |
+			  WIMLIB_EXTRACT_FLAG_NO_ACLS | WIMLIB_EXTRACT_FLAG_NO_ATTRIBUTES |
+			  WIMLIB_EXTRACT_FLAG_REPLACE_INVALID_FILENAMES;
+	size_t i;
+	int w, ret = 1;
+
+	w = wimlib_iterate_dir_tree(src, image, "", WIMLIB_ITERATE_DIR_TREE_FLAG_RECURSIVE,
+				    collect_cb, &fl);
+	if (fl.nomem) {
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	if (w) {
+		*code = w;
+		ret = -1;
+		goto out;
+	}
+	for (i = 0; i < fl.n; i++) {
+		const char *path = fl.paths[i];
+
+		w = wimlib_extract_paths(src, image, scratch, &path, 1, flags);
+		empty_dir(scratch);
+		if (w && is_corruption(w)) {
+			*bad = strdup(path + (path[0] == '/'));
+			*code = w;
+			ret = *bad ? 0 : -PF_ENOMEM;
+			goto out;
+		}
+	}
+out:
+	filelist_free(&fl);
+	return ret;
+}
+
+/* Log that the data of file BAD (in image IMAGE) of REL fails CODE. */
+static void log_bad(const struct pf_host *h, const char *rel, const char *bad, int code)
+{
+	if (code == WIMLIB_ERR_INVALID_RESOURCE_HASH)
+		h->log(PF_LOG_ERROR, NAME, "%s: %s: data does not match its SHA-1 "
+		       "(corrupt source)", rel, bad);
+	else
+		h->log(PF_LOG_ERROR, NAME, "%s: %s: %s (corrupt source)", rel, bad,
+		       wimlib_get_error_string((enum wimlib_error_code)code));
+}
+
+/*
+ * After a failed verification (CODE): name the bad file, looking in image
+ * IMAGE first, then in the others (their blobs are in the source too).
+ */
+static int locate(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
+		  const char *rel, int image, int code)
+{
+	struct wimlib_wim_info info;
+	char *scratch = NULL, *bad = NULL;
+	int i, img, r = 1, c = code;
+
+	if (asprintf(&scratch, "%s/verify-scratch", h->job_tmpdir(job)) < 0)
+		return -PF_ENOMEM;
+	if (mkdir(scratch, 0700) != 0 && errno != EEXIST) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot make a folder: %s", scratch,
+		       strerror(errno));
+		free(scratch);
+		return -PF_EIO;
+	}
+	wimlib_get_wim_info(src, &info);
+	for (i = 0; i <= (int)info.image_count && r == 1; i++) {
+		img = i == 0 ? image : i;
+		if (i && img == image)
+			continue;
+		r = find_bad_file(src, img, scratch, &bad, &c);
+		if (r == -1) {
+			h->log(PF_LOG_ERROR, NAME, "%s: image %d: its folder tree cannot be "
+			       "read: %s (corrupt source)", rel, img,
+			       wimlib_get_error_string((enum wimlib_error_code)c));
+			r = -PF_EWIM;
+		}
+	}
+	if (r == 0)
+		log_bad(h, rel, bad, c);
+	else if (r == 1)
+		h->log(PF_LOG_ERROR, NAME, "%s: %s (corrupt source)", rel,
+		       wimlib_get_error_string((enum wimlib_error_code)code));
+	rmdir(scratch);
+	free(scratch);
+	free(bad);
+	return r == -PF_ENOMEM ? r : -PF_EWIM;
+}
+
+int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
+			 const char *rel, int image)
+{
+	struct vctx vc = { h, job };
+	int w;
+
+	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1", rel);
+	wimlib_register_progress_function(src, verify_progress, &vc);
+	w = wimlib_verify_wim(src, 0);
+	wimlib_register_progress_function(src, NULL, NULL);
+	if (!w)
+		return 0;
+	if (w == WIMLIB_ERR_ABORTED_BY_PROGRESS)
+		return -PF_ECANCELED;
+	if (!is_corruption(w)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: %s", rel,
+		       wimlib_get_error_string((enum wimlib_error_code)w));
+		return -PF_EWIM;
+	}
+	return locate(h, job, src, rel, image, w);
+}

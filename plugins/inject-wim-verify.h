@@ -1,0 +1,19 @@
+/* plugins/inject-wim-verify.h - check the source WIM's data against its
+ * SHA-1 hashes before its resources are copied raw. */
+#ifndef PEFORGE_INJECT_WIM_VERIFY_H
+#define PEFORGE_INJECT_WIM_VERIFY_H
+
+#include <wimlib.h>
+#include "peforge/plugin.h"
+
+/*
+ * Read every blob of the source WIM SRC (opened from media path REL) and
+ * check it against the SHA-1 its blob table holds, with the progress shown
+ * and the cancel seen.  On a mismatch, find the file of image IMAGE (then
+ * of the other images) whose data is bad and log one error line naming it
+ * and REL.  Returns 0, -PF_EWIM (logged) or -PF_ECANCELED.
+ */
+int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
+			 const char *rel, int image);
+
+#endif
