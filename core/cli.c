@@ -45,7 +45,7 @@ static const char usage_main[] =
 	"2 on a bad command line.  See peforge(1).\n";
 
 static const char usage_build[] =
-	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]...\n"
+	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]... [--no-wait]\n"
 	"\n"
 	"Run the recipe: read the source media, stage the recipe's files, build\n"
 	"ONE customized boot.wim and write every output the recipe asks for.\n"
@@ -57,6 +57,12 @@ static const char usage_build[] =
 	"                        set a recipe key after the recipe ran (dotted keys\n"
 	"                        reach into tables: -D outputs.wim=pe.wim); the\n"
 	"                        recipe also sees it as require('peforge').defines.key\n"
+	"  --no-wait             fail at once when another run writes into OUTDIR\n"
+	"                        (default: wait for it)\n"
+	"\n"
+	"The outputs appear together at the end of a successful run; a failed or\n"
+	"interrupted run (exit 130 SIGINT, 143 SIGTERM, 129 SIGHUP) changes\n"
+	"nothing in OUTDIR.\n"
 	"\n"
 	"Example:\n"
 	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
@@ -219,6 +225,9 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				cli->verbose++;
 			} else if (!strcmp(a, "-vv")) {
 				cli->verbose += 2;
+			} else if (!strcmp(a, "--no-wait") &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO)) {
+				cli->no_wait = 1;
 			} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 				cli->help_for = cli->cmd == PF_CMD_HELP ? PF_CMD_HELP : cli->cmd;
 				cli->cmd = PF_CMD_HELP;

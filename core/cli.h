@@ -26,6 +26,8 @@ struct pf_cli {
 	int quiet;             /* -q: no progress, warnings and notes off */
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */
+	int no_wait;           /* build, demo --no-wait: do not wait for another
+				  run in the output folder */
 	const char *recipe;    /* build */
 	const char *source;    /* inspect */
 	const char *type;      /* inspect -t: source plugin name */

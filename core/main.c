@@ -67,7 +67,7 @@ static int cmd_plugins(const struct pf_registry *r, int json, int verbose)
  * into OUTDIR/out.
  */
 static int cmd_demo(const struct pf_env *env, struct pf_registry *r,
-		    const char *outdir)
+		    const char *outdir, int no_wait)
 {
 	char *dir = pf_abspath(outdir ? outdir : "peforge-demo");
 	char *media = NULL, *wim = NULL, *src = NULL, *recipe = NULL, *out = NULL;
@@ -106,6 +106,7 @@ static int cmd_demo(const struct pf_env *env, struct pf_registry *r,
 	o.recipe = recipe;
 	o.outdir = out;
 	o.print_outputs = 1;
+	o.no_wait = no_wait;
 	ret = pf_build(env, r, &o);
 out:
 	free(text);
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 	struct pf_cli cli;
 	struct pf_env env = { 0 };
 	struct pf_registry *reg = NULL;
-	int ret;
+	int ret, status = 1;
 
 	ret = pf_cli_parse(argc, argv, &cli);
 	if (ret) {
@@ -200,7 +201,7 @@ int main(int argc, char **argv)
 		struct pf_build_opts o = {
 			.recipe = cli.recipe, .outdir = cli.outdir,
 			.defines = cli.defines, .ndefines = cli.ndefines,
-			.print_outputs = 1,
+			.print_outputs = 1, .no_wait = cli.no_wait,
 		};
 
 		pf_cancel_on_signals();
@@ -209,7 +210,7 @@ int main(int argc, char **argv)
 	}
 	case PF_CMD_DEMO:
 		pf_cancel_on_signals();
-		ret = cmd_demo(&env, reg, cli.outdir);
+		ret = cmd_demo(&env, reg, cli.outdir, cli.no_wait);
 		break;
 	case PF_CMD_INSPECT:
 		ret = pf_inspect(reg, cli.source, cli.type, cli.json);
@@ -235,11 +236,14 @@ int main(int argc, char **argv)
 		break;
 	}
 out:
-	if (ret && pf_log_error_count() == 0)
+	/* a run stopped by SIGINT/SIGTERM/SIGHUP said so in one line */
+	if (ret && pf_cancel_exit_status())
+		status = pf_cancel_exit_status();
+	else if (ret && pf_log_error_count() == 0)
 		pf_err("%s", pf_strerror(ret));
 	pf_registry_free(reg);
 	pf_env_clear(&env);
 	pf_cli_free(&cli);
 	wimlib_global_cleanup();
-	return ret ? 1 : 0;
+	return ret ? status : 0;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "claims.h"
 #include "error.h"
 #include "job.h"
 #include "log.h"
@@ -166,16 +167,22 @@ static int opened_open(struct opened *o)
 static int opened_run(struct opened *o, struct pf_job *job)
 {
 	unsigned before = pf_log_error_count();
-	int ret = pf_job_canceled(job);
+	int kind = (int)o->p->desc->kind, ret = pf_job_canceled(job);
 
 	if (ret) {
-		pf_err("canceled: stopped before the %s plugin '%s'",
-		       pf_kind_name((int)o->p->desc->kind), o->p->desc->name);
+		if (!pf_cancel_signal)
+			pf_err("canceled: stopped before the %s plugin '%s'",
+			       pf_kind_name(kind), o->p->desc->name);
 		return ret;
 	}
+	pf_job_doing(job, kind == PF_OUTPUT ? "writing the %s output" :
+		     kind == PF_SOURCE ? "reading the source (%s)" :
+		     kind == PF_INJECTOR ? "building the boot.wim (%s)" :
+		     "adding drivers (%s)", o->p->desc->name);
 	ret = o->p->desc->run(o->state, job);
-
-	if (ret && pf_log_error_count() == before)
+	if (ret && pf_job_canceled(job))
+		ret = -PF_ECANCELED; /* the run stops for the cancel, whatever failed */
+	if (ret && ret != -PF_ECANCELED && pf_log_error_count() == before)
 		pf_err("%s plugin '%s' failed: %s", pf_kind_name((int)o->p->desc->kind),
 		       o->p->desc->name, pf_strerror(ret));
 	return ret;
@@ -620,10 +627,24 @@ static int output_folder(const char *outdir, char **out)
 	return 0;
 }
 
+/* The output name of the plugin RUN (a struct run) opened with ARGS. */
+static const char *claim_name(void *ctx, const struct pf_args *args)
+{
+	const struct run *run = ctx;
+	size_t i;
+
+	for (i = 0; i < run->noutputs; i++)
+		if (run->outputs[i].args == args)
+			return run->outputs[i].p->desc->name;
+	return "?";
+}
+
 /*
- * Run RUN's plan: open every plugin, read the source and its facts, stage,
- * run the drivers, the injector and the outputs.  RUN is cleared (and its
- * plan freed) by the caller.
+ * Run RUN's plan: open every plugin (each output claims its path), check
+ * the claims, lock the output folder, read the source and its facts,
+ * stage, run the drivers, the injector and the outputs, then put every
+ * output in place together.  RUN is cleared (and its plan freed) by the
+ * caller.
  */
 static int run_plan(struct pf_registry *r, struct run *run, const struct pf_build_opts *o)
 {
@@ -632,13 +653,21 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	size_t i;
 	int ret;
 
+	pf_claims_reset();
 	ret = open_plugins(r, run);
+	if (ret)
+		goto out;
+	outdir = pf_abspath(o->outdir ? o->outdir : ".");
+	ret = outdir ? pf_claims_check(outdir, run->plan->source, run->plan->boot_files,
+				       claim_name, run) : -PF_ENOMEM;
+	free(outdir);
+	outdir = NULL;
 	if (ret)
 		goto out;
 	ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new_in(outdir, o->tmp_parent, &run->job);
+	ret = pf_job_new_locked(outdir, o->tmp_parent, o->no_wait, &run->job);
 	if (ret)
 		goto out;
 
@@ -688,6 +717,13 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		if (ret)
 			goto out;
 	}
+	/* the last moment a signal stops the run; the commit is one short step */
+	ret = pf_job_canceled(run->job);
+	pf_job_doing(run->job, "putting the outputs in place");
+	if (!ret)
+		ret = pf_job_commit(run->job);
+	if (ret)
+		goto out;
 	pf_progress_end();
 	if (o->print_outputs)
 		for (i = 0; i < run->job->noutputs; i++)
@@ -696,6 +732,9 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	ret = 0;
 out:
 	pf_progress_end();
+	if (ret)
+		pf_job_report_cancel(run->job, outdir ? outdir : o->outdir);
+	pf_claims_reset();
 	pf_media_facts_free(facts);
 	free(outdir);
 	return ret;

@@ -32,6 +32,8 @@ struct pf_build_opts {
 	int print_outputs;      /* print "wrote: PATH" lines on stdout */
 	const char *tmp_parent; /* folder for the run's temporary folder, NULL:
 				   the output folder */
+	int no_wait;            /* fail at once when another run holds the
+				   output folder, instead of waiting */
 };
 
 struct pf_plan;

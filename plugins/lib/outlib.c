@@ -167,6 +167,28 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 	return ret;
 }
 
+int outlib_dir_begin_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			 const char *final, char **tmp)
+{
+	if (PF_HOST_HAS(h, output_dir_begin))
+		return h->output_dir_begin(job, final, tmp);
+	return outlib_dir_begin(h, who, final, tmp);
+}
+
+int outlib_dir_commit_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			  const char *tmp, const char *final)
+{
+	if (PF_HOST_HAS(h, output_dir_commit))
+		return h->output_dir_commit(job, tmp, final);
+	return outlib_dir_commit(h, who, tmp, final);
+}
+
+int outlib_claim(const struct pf_host *h, const struct pf_args *args, const char *name,
+		 int folder)
+{
+	return PF_HOST_HAS(h, output_claim) ? h->output_claim(args, name, folder) : 0;
+}
+
 void outlib_dir_abort(const char *tmp)
 {
 	if (tmp)
