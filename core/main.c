@@ -174,6 +174,9 @@ int main(int argc, char **argv)
 		break;
 	}
 
+	/* as early as possible: a signal during start-up cancels the run too */
+	if (cli.cmd == PF_CMD_BUILD || cli.cmd == PF_CMD_DEMO || cli.cmd == PF_CMD_MKWINPEIMG)
+		pf_cancel_on_signals();
 	ret = wimlib_global_init(WIMLIB_INIT_FLAG_DEFAULT_CASE_INSENSITIVE);
 	if (ret) {
 		pf_err("wimlib: %s", wimlib_get_error_string((enum wimlib_error_code)ret));
@@ -204,12 +207,10 @@ int main(int argc, char **argv)
 			.print_outputs = 1, .no_wait = cli.no_wait,
 		};
 
-		pf_cancel_on_signals();
 		ret = pf_build(&env, reg, &o);
 		break;
 	}
 	case PF_CMD_DEMO:
-		pf_cancel_on_signals();
 		ret = cmd_demo(&env, reg, cli.outdir, cli.no_wait);
 		break;
 	case PF_CMD_INSPECT:
@@ -221,7 +222,6 @@ int main(int argc, char **argv)
 						    cli.defines, cli.ndefines);
 		break;
 	case PF_CMD_MKWINPEIMG:
-		pf_cancel_on_signals();
 		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
 		if (ret == -PF_EUSAGE) {
 			pf_registry_free(reg);

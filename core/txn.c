@@ -204,6 +204,20 @@ int pf_txn_start(const char *tmpdir, int *fd)
 		return -PF_EIO;
 	}
 	free(lock);
+	/* the journal's first page now: later lines need no new space, so a
+	 * full disk shows where it happens (in an output), not here */
+	lock = pf_path_join(tmpdir, PF_TXN_JOURNAL);
+	n = lock ? open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+	if (n < 0 || write(n, "# peforge run journal\n", 22) != 22) {
+		pf_err("%s: cannot write the run's journal: %s", tmpdir, strerror(errno));
+		if (n >= 0)
+			close(n);
+		free(lock);
+		close(f);
+		return -PF_EIO;
+	}
+	close(n);
+	free(lock);
 	*fd = f;
 	return 0;
 }
