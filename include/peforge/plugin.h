@@ -228,7 +228,8 @@ struct pf_host {
 	 * Returns 0, or -PF_ECANCELED once the run was canceled (peforge got
 	 * SIGINT, SIGTERM or SIGHUP): the plugin then stops its work, cleans
 	 * up and returns -PF_ECANCELED from `run`.  Call it often in long
-	 * loops; the core also stops between plugins. */
+	 * loops (STAGE NULL: only check for the cancel, show nothing); the
+	 * core also stops between plugins. */
 	int (*progress)(struct pf_job *job, const char *stage, uint64_t done,
 			uint64_t total);
 	/* A message for an error code (positive or negative). */

@@ -41,7 +41,10 @@ int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *
 		}
 		if (!got)
 			return 0;
-		ret = outlib_write_all(h, who, path, fd, buf, got);
+		/* a cancel check every 64 KiB (no stage: the display is left alone) */
+		ret = h->progress(job, NULL, off, 0);
+		if (!ret)
+			ret = outlib_write_all(h, who, path, fd, buf, got);
 		if (ret)
 			return ret;
 		off += got;
