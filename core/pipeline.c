@@ -662,7 +662,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 				       claim_name, run) : -PF_ENOMEM;
 	free(outdir);
 	outdir = NULL;
-	if (!ret)
+	if (!ret && pf_cancel_signal)
 		ret = pf_job_canceled(NULL); /* a signal during the open phase */
 	if (ret)
 		goto out;

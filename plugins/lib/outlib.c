@@ -42,7 +42,7 @@ int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *
 		if (!got)
 			return 0;
 		/* a cancel check every 64 KiB (no stage: the display is left alone) */
-		ret = h->progress(job, NULL, off, 0);
+		ret = h->progress ? h->progress(job, NULL, off, 0) : 0;
 		if (!ret)
 			ret = outlib_write_all(h, who, path, fd, buf, got);
 		if (ret)
