@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "args.h"
 #include "claims.h"
 #include "error.h"
 #include "log.h"
@@ -111,15 +112,24 @@ static int not_in_media(const char *src, const char *what, const char *label)
 	return ret;
 }
 
-int pf_claims_check(const char *outdir, const char *source, const char *boot_files,
-		    const char *(*name_of)(void *ctx, const struct pf_args *args),
-		    void *ctx)
+/* The output a claim is for, "outputs.wim", from its arguments' owner
+ * ("RECIPE: outputs.wim"). */
+static const char *claim_who(const struct pf_claim *c)
+{
+	const char *o = c->args ? c->args->owner : NULL;
+	const char *p = o ? strstr(o, "outputs.") : NULL;
+
+	return p ? p : o ? o : "an output";
+}
+
+int pf_claims_check(const char *outdir, const char *source, const char *boot_files)
 {
 	char **paths = calloc(nclaims + 1, sizeof(*paths));
-	char *out = real_as_far(outdir);
+	char *absdir = pf_abspath(outdir), *out = absdir ? real_as_far(absdir) : NULL;
 	size_t i, j;
 	int ret = -PF_ENOMEM;
 
+	free(absdir);
 	if (!paths || !out)
 		goto out;
 	ret = not_in_media(source, out, "the output folder");
@@ -128,7 +138,7 @@ int pf_claims_check(const char *outdir, const char *source, const char *boot_fil
 	for (i = 0; !ret && i < nclaims; i++) {
 		char *joined = pf_path_join(out, claims[i].name);
 		char *abs = joined ? pf_abspath(joined) : NULL;
-		const char *who = name_of(ctx, claims[i].args);
+		const char *who = claim_who(&claims[i]);
 		struct stat st;
 
 		free(joined);
@@ -141,9 +151,8 @@ int pf_claims_check(const char *outdir, const char *source, const char *boot_fil
 		for (j = 0; j < i; j++) {
 			if (strcmp(paths[i], paths[j]))
 				continue;
-			pf_err("%s: outputs.%s and outputs.%s both write this path: "
-			       "give them different names", paths[i],
-			       name_of(ctx, claims[j].args), who);
+			pf_err("%s: %s and %s both write this path: give them "
+			       "different names", paths[i], claim_who(&claims[j]), who);
 			ret = -PF_ERECIPE;
 			break;
 		}
@@ -153,9 +162,9 @@ int pf_claims_check(const char *outdir, const char *source, const char *boot_fil
 			ret = not_in_media(boot_files, paths[i], "output");
 		if (!ret && stat(paths[i], &st) == 0 &&
 		    (S_ISDIR(st.st_mode) ? 1 : 0) != claims[i].folder) {
-			pf_err(claims[i].folder ? "%s: outputs.%s writes a folder here, but "
-			       "this is a file" : "%s: outputs.%s writes a file here, but "
-			       "this is a folder", paths[i], who);
+			pf_err(claims[i].folder ? "%s: %s writes a folder here, but this "
+			       "is a file" : "%s: %s writes a file here, but this is a "
+			       "folder", paths[i], who);
 			ret = -PF_EEXIST;
 		}
 	}

@@ -27,13 +27,10 @@ void pf_claims_reset(void);
 const struct pf_claim *pf_claims(size_t *n);
 
 /*
- * Check the claims of a run writing into OUTDIR (absolute, maybe not made
- * yet) from source media SOURCE (and BOOT_FILES, maybe NULL); NAME_OF gives
- * a claim's output name for messages.  Returns 0 or an error after one
- * error line.
+ * Check the claims of a run writing into OUTDIR (maybe not made yet) from source media SOURCE (and BOOT_FILES, maybe NULL).  Messages
+ * name an output by its arguments' owner ("outputs.wim").  Returns 0 or an
+ * error after one error line.
  */
-int pf_claims_check(const char *outdir, const char *source, const char *boot_files,
-		    const char *(*name_of)(void *ctx, const struct pf_args *args),
-		    void *ctx);
+int pf_claims_check(const char *outdir, const char *source, const char *boot_files);
 
 #endif

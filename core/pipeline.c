@@ -627,18 +627,6 @@ static int output_folder(const char *outdir, char **out)
 	return 0;
 }
 
-/* The output name of the plugin RUN (a struct run) opened with ARGS. */
-static const char *claim_name(void *ctx, const struct pf_args *args)
-{
-	const struct run *run = ctx;
-	size_t i;
-
-	for (i = 0; i < run->noutputs; i++)
-		if (run->outputs[i].args == args)
-			return run->outputs[i].p->desc->name;
-	return "?";
-}
-
 /*
  * Run RUN's plan: open every plugin (each output claims its path), check
  * the claims, lock the output folder, read the source and its facts,
@@ -655,13 +643,9 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 
 	pf_claims_reset();
 	ret = open_plugins(r, run);
-	if (ret)
-		goto out;
-	outdir = pf_abspath(o->outdir ? o->outdir : ".");
-	ret = outdir ? pf_claims_check(outdir, run->plan->source, run->plan->boot_files,
-				       claim_name, run) : -PF_ENOMEM;
-	free(outdir);
-	outdir = NULL;
+	if (!ret)
+		ret = pf_claims_check(o->outdir ? o->outdir : ".", run->plan->source,
+				      run->plan->boot_files);
 	if (!ret && pf_cancel_signal)
 		ret = pf_job_canceled(NULL); /* a signal during the open phase */
 	if (ret)

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "check_common.h"
+#include "args.h"
 #include "claims.h"
 #include "error.h"
 #include "job.h"
@@ -141,39 +142,38 @@ START_TEST(test_job_lock_and_sweep)
 }
 END_TEST
 
-/* The name of a claim, for messages. */
-static const char *claim_who(void *ctx, const struct pf_args *args)
-{
-	(void)ctx;
-	return (const char *)args;
-}
-
 /* Two outputs with one path, an output in the media, a folder for a file. */
 START_TEST(test_claims)
 {
 	char *dir = fresh_dir();
 	char *media = pf_path_join(dir, "media"), *out = pf_path_join(dir, "out");
 	char *inmedia = pf_path_join(dir, "media/out");
+	struct pf_args *wim = pf_args_new("r.lua: outputs.wim");
+	struct pf_args *pxe = pf_args_new("r.lua: outputs.pxe");
+	struct pf_args *iso = pf_args_new("r.lua: outputs.iso");
 
 	ck_assert_int_eq(mkdir(media, 0755), 0);
 	pf_claims_reset();
-	ck_assert_int_eq(pf_claim_output((const struct pf_args *)"wim", "boot.wim", 0), 0);
-	ck_assert_int_eq(pf_claim_output((const struct pf_args *)"pxe", "tftp", 1), 0);
-	ck_assert_int_eq(pf_claims_check(out, media, NULL, claim_who, NULL), 0);
-	ck_assert_int_eq(pf_claims_check(inmedia, media, NULL, claim_who, NULL), -PF_ERECIPE);
-	ck_assert_int_eq(pf_claims_check(media, media, NULL, claim_who, NULL), -PF_ERECIPE);
+	ck_assert_int_eq(pf_claim_output(wim, "boot.wim", 0), 0);
+	ck_assert_int_eq(pf_claim_output(pxe, "tftp", 1), 0);
+	ck_assert_int_eq(pf_claims_check(out, media, NULL), 0);
+	ck_assert_int_eq(pf_claims_check(inmedia, media, NULL), -PF_ERECIPE);
+	ck_assert_int_eq(pf_claims_check(media, media, NULL), -PF_ERECIPE);
 	ck_assert_int_eq(mkdir(out, 0755), 0);
 	{
 		char *bw = pf_path_join(out, "boot.wim");
 
 		ck_assert_int_eq(mkdir(bw, 0755), 0);
-		ck_assert_int_eq(pf_claims_check(out, media, NULL, claim_who, NULL), -PF_EEXIST);
+		ck_assert_int_eq(pf_claims_check(out, media, NULL), -PF_EEXIST);
 		ck_assert_int_eq(rmdir(bw), 0);
 		free(bw);
 	}
-	ck_assert_int_eq(pf_claim_output((const struct pf_args *)"iso", "./boot.wim", 0), 0);
-	ck_assert_int_eq(pf_claims_check(out, media, NULL, claim_who, NULL), -PF_ERECIPE);
+	ck_assert_int_eq(pf_claim_output(iso, "./boot.wim", 0), 0);
+	ck_assert_int_eq(pf_claims_check(out, media, NULL), -PF_ERECIPE);
 	pf_claims_reset();
+	pf_args_free(wim);
+	pf_args_free(pxe);
+	pf_args_free(iso);
 	pf_rm_rf(dir);
 	free(dir); free(media); free(out); free(inmedia);
 }
