@@ -49,6 +49,8 @@ static const char usage_main[] =
 
 static const char usage_build[] =
 	"Usage: peforge build RECIPE.lua [-o OUTDIR] [-D key=value]... [--json] [--dry-run]\n"
+	"                     [--no-verify] [--no-wait] [--lua-max-instructions N]\n"
+	"                     [--lua-max-memory MB]\n"
 	"\n"
 	"Run the recipe: read the source media, stage the recipe's files, build\n"
 	"ONE customized boot.wim and write every output the recipe asks for.\n"
@@ -73,6 +75,12 @@ static const char usage_build[] =
 	"                        stop a recipe after N Lua instructions (default\n"
 	"                        2000000000)\n"
 	"  --lua-max-memory MB   stop a recipe that uses more than MB MiB (default 1024)\n"
+	"  --no-wait             fail at once when another run writes into OUTDIR\n"
+	"                        (default: wait for it)\n"
+	"\n"
+	"The outputs appear together at the end of a successful run; a failed or\n"
+	"interrupted run (exit 130 SIGINT, 143 SIGTERM, 129 SIGHUP) changes\n"
+	"nothing in OUTDIR.\n"
 	"\n"
 	"Example:\n"
 	"  peforge build winpe.lua -o out -D source=/srv/iso/Win11.iso\n";
@@ -256,6 +264,9 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				cli->verbose++;
 			} else if (!strcmp(a, "-vv")) {
 				cli->verbose += 2;
+			} else if (!strcmp(a, "--no-wait") &&
+				   (cli->cmd == PF_CMD_BUILD || cli->cmd == PF_CMD_DEMO)) {
+				cli->no_wait = 1;
 			} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 				cli->help_for = cli->cmd == PF_CMD_HELP ? PF_CMD_HELP : cli->cmd;
 				cli->cmd = PF_CMD_HELP;

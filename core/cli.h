@@ -27,6 +27,8 @@ struct pf_cli {
 	int verbose;           /* -v (repeatable): more messages */
 	int json;              /* --json */
 	int dry_run;           /* build --dry-run */
+	int no_wait;           /* build, demo --no-wait: do not wait for another
+				  run in the output folder */
 	const char *recipe;    /* build */
 	const char *source;    /* inspect */
 	const char *type;      /* inspect -t: source plugin name */

@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,9 +13,11 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "claims.h"
 #include "error.h"
 #include "job.h"
 #include "log.h"
+#include "txn.h"
 #include "util.h"
 
 int pf_job_new(const char *outdir, struct pf_job **out)
@@ -28,6 +32,8 @@ int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **ou
 
 	if (!job)
 		return -PF_ENOMEM;
+	job->journal_fd = job->lock_fd = -1;
+	job->dir_lock_fd[0] = job->dir_lock_fd[1] = -1;
 	/* Beside the outputs, so the run's boot.wim can be hard-linked to its
 	 * final place instead of copied; in $TMPDIR for a run without outputs. */
 	if (tmp_parent)
@@ -48,6 +54,92 @@ int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **ou
 	}
 	*out = job;
 	return 0;
+}
+
+int pf_job_new_locked(const char *outdir, const char *tmp_parent, int nowait,
+		      struct pf_job **out)
+{
+	const char *prefix = tmp_parent ? "peforge-tmp" : ".peforge-tmp";
+	int fds[2] = { -1, -1 }, ret;
+	struct pf_job *job = NULL;
+	char *r1 = realpath(outdir, NULL), *r2 = tmp_parent ? realpath(tmp_parent, NULL) : NULL;
+
+	/* one lock per folder: flock conflicts between two descriptors of one
+	 * folder even in one process */
+	if (r1 && r2 && !strcmp(r1, r2))
+		tmp_parent = outdir;
+	free(r1);
+	free(r2);
+	ret = pf_txn_lock_dir(outdir, ".peforge-tmp", !nowait, &fds[0]);
+	if (!ret && tmp_parent && tmp_parent != outdir)
+		ret = pf_txn_lock_dir(tmp_parent, prefix, !nowait, &fds[1]);
+	if (ret)
+		goto fail;
+	pf_txn_sweep(outdir, ".peforge-tmp");
+	if (tmp_parent)
+		pf_txn_sweep(tmp_parent, "peforge-tmp");
+	ret = pf_job_new_in(outdir, tmp_parent, &job);
+	if (ret)
+		goto fail;
+	job->dir_lock_fd[0] = fds[0];
+	job->dir_lock_fd[1] = fds[1];
+	ret = pf_txn_start(job->tmpdir, &job->lock_fd);
+	if (ret) {
+		pf_job_free(job);
+		return ret;
+	}
+	*out = job;
+	return 0;
+fail:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return ret;
+}
+
+int pf_job_commit(struct pf_job *job)
+{
+	return pf_txn_commit(job);
+}
+
+void pf_job_doing(struct pf_job *job, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!job)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(job->doing, sizeof(job->doing), fmt, ap);
+	va_end(ap);
+}
+
+/* The name of signal SIG as peforge reports it. */
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	case SIGHUP: return "SIGHUP";
+	default: return "a signal";
+	}
+}
+
+int pf_job_report_cancel(const struct pf_job *job, const char *outdir)
+{
+	if (!pf_cancel_requested || !pf_cancel_signal)
+		return 0;
+	pf_progress_end();
+	fprintf(stderr, "peforge: interrupted (%s) while %s: nothing was changed in %s\n",
+		signal_name(pf_cancel_signal), job && job->doing[0] ? job->doing : "starting",
+		outdir ? outdir : "the output folder");
+	fflush(stderr);
+	return 1;
+}
+
+int pf_cancel_exit_status(void)
+{
+	return pf_cancel_requested && pf_cancel_signal ? 128 + pf_cancel_signal : 0;
 }
 
 /* Free the strings and data of one edit. */
@@ -75,9 +167,18 @@ void pf_job_free(struct pf_job *job)
 	for (i = 0; i < job->noutputs; i++)
 		free(job->outputs[i]);
 	free(job->outputs);
+	pf_txn_abort(job);
+	if (job->journal_fd >= 0)
+		close(job->journal_fd);
 	if (job->tmpdir && !(getenv("PEFORGE_KEEP_TMP") &&
 			     !strcmp(getenv("PEFORGE_KEEP_TMP"), "1")))
 		pf_rm_rf(job->tmpdir);
+	/* the locks go last: the folder is clean when the next run gets it */
+	if (job->lock_fd >= 0)
+		close(job->lock_fd);
+	for (i = 0; i < 2; i++)
+		if (job->dir_lock_fd[i] >= 0)
+			close(job->dir_lock_fd[i]);
 	free(job->tmpdir);
 	free(job->wim);
 	free(job->outdir);
@@ -87,6 +188,7 @@ void pf_job_free(struct pf_job *job)
 /* ---- canceling -------------------------------------------------------- */
 
 volatile sig_atomic_t pf_cancel_requested;
+volatile sig_atomic_t pf_cancel_signal;
 
 void pf_job_cancel(struct pf_job *job)
 {
@@ -102,7 +204,8 @@ int pf_job_canceled(const struct pf_job *job)
  * signal kill the program. */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (!pf_cancel_requested)
+		pf_cancel_signal = sig;
 	pf_cancel_requested = 1;
 }
 
@@ -407,9 +510,16 @@ static int h_output_dir_path(struct pf_job *job, const char *name, char **out)
 	return resolve_output(job, name, 1, out);
 }
 
+/* List PATH among the run's outputs (once). */
 static int h_output_add(struct pf_job *job, const char *path)
 {
-	char **grown, *copy = strdup(path);
+	char **grown, *copy;
+	size_t i;
+
+	for (i = 0; i < job->noutputs; i++)
+		if (!strcmp(job->outputs[i], path))
+			return 0;
+	copy = strdup(path);
 
 	grown = copy ? realloc(job->outputs, (job->noutputs + 1) * sizeof(*grown)) : NULL;
 	if (!grown) {
@@ -421,19 +531,58 @@ static int h_output_add(struct pf_job *job, const char *path)
 	return 0;
 }
 
+/* A new temporary file beside FINAL, under a name journaled first (so that
+ * the next run removes it if this one is killed). */
 static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int *fd)
 {
-	(void)job;
-	return pf_tmpfile_beside(final, tmp, fd);
+	char *name = NULL;
+	int f, ret;
+
+	ret = pf_txn_tmpname(job, final, &name);
+	if (ret)
+		return ret;
+	f = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (f < 0) {
+		int e = errno;
+		char *dir = pf_dirname(final);
+
+		pf_err("%s: cannot create a file in %s: %s", final, dir ? dir : "?",
+		       strerror(e));
+		free(dir);
+		free(name);
+		return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+	}
+	(void)fchmod(f, 0644);
+	*tmp = name;
+	*fd = f;
+	return 0;
 }
 
+/*
+ * fsync and close FD, and stage TMP as the output FINAL: it is renamed into
+ * place with the run's other outputs when the whole run succeeded
+ * (pf_job_commit), and removed otherwise.
+ */
 static int h_output_commit(struct pf_job *job, int fd, const char *tmp,
 			   const char *final)
 {
-	int ret;
+	int ret = 0;
 
-	ret = pf_commit_tmpfile(fd, tmp, final);
-	return ret ? ret : h_output_add(job, final);
+	if (fsync(fd) != 0 && errno != EINVAL) {
+		pf_err("%s: cannot flush to disk: %s", final, strerror(errno));
+		ret = -PF_EIO;
+	}
+	if (close(fd) != 0 && !ret) {
+		pf_err("%s: write failed: %s", final, strerror(errno));
+		ret = -PF_EIO;
+	}
+	if (!ret)
+		ret = pf_txn_stage(job, tmp, final, 0);
+	if (!ret)
+		ret = h_output_add(job, final);
+	if (ret)
+		unlink(tmp);
+	return ret;
 }
 
 static void h_output_abort(struct pf_job *job, int fd, const char *tmp)
@@ -443,6 +592,44 @@ static void h_output_abort(struct pf_job *job, int fd, const char *tmp)
 		close(fd);
 	if (tmp)
 		unlink(tmp);
+}
+
+/* An empty temporary folder beside folder output FINAL (journaled first). */
+static int h_output_dir_begin(struct pf_job *job, const char *final, char **tmp)
+{
+	char *name = NULL;
+	int ret = pf_txn_tmpname(job, final, &name);
+
+	if (ret)
+		return ret;
+	if (mkdir(name, 0755) != 0) {
+		int e = errno;
+
+		pf_err("%s: cannot create a folder beside it: %s", final, strerror(e));
+		free(name);
+		return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+	}
+	(void)chmod(name, 0755);
+	*tmp = name;
+	return 0;
+}
+
+/* Stage the complete folder TMP to replace folder output FINAL whole. */
+static int h_output_dir_commit(struct pf_job *job, const char *tmp, const char *final)
+{
+	int ret = pf_txn_stage(job, tmp, final, 1);
+
+	if (!ret)
+		ret = h_output_add(job, final);
+	return ret;
+}
+
+/* Where output FINAL's bytes are until the end of the run. */
+static const char *h_output_staged(struct pf_job *job, const char *final)
+{
+	const char *t = pf_txn_staged_name(job, final);
+
+	return t ? t : final;
 }
 
 const struct pf_host pf_host_table = {
@@ -477,4 +664,8 @@ const struct pf_host pf_host_table = {
 	.arg_uint = h_arg_uint,
 	.arg_enum = h_arg_enum,
 	.arg_path = h_arg_path,
+	.output_dir_begin = h_output_dir_begin,
+	.output_dir_commit = h_output_dir_commit,
+	.output_staged = h_output_staged,
+	.output_claim = pf_claim_output,
 };

@@ -19,10 +19,23 @@ struct pf_job {
 	size_t noutputs;
 	const char *stage;          /* for progress */
 	volatile sig_atomic_t canceled; /* set by pf_job_cancel */
+	/* the transaction (core/txn.c) */
+	struct pf_staged *staged;   /* outputs written, not yet in place */
+	size_t nstaged;
+	unsigned ntmpnames;         /* temporary names handed out */
+	int committed;              /* the staged outputs are in place */
+	int journal_fd;             /* tmpdir/journal, -1 until first used */
+	int lock_fd;                /* tmpdir/lock, held for the run's life */
+	int dir_lock_fd[2];         /* the output folder's and the tmp parent's
+				       lock, -1 when not taken */
+	char doing[96];             /* what the run does now, for the interrupted
+				       line ("writing the iso output") */
 };
 
-/* Set by the signal handler of pf_cancel_on_signals: cancels every job. */
+/* Set by the signal handler of pf_cancel_on_signals: cancels every job;
+ * pf_cancel_signal is the signal that did it. */
 extern volatile sig_atomic_t pf_cancel_requested;
+extern volatile sig_atomic_t pf_cancel_signal;
 
 /* The host function table (static, shared by every job). */
 extern const struct pf_host pf_host_table;
@@ -33,6 +46,32 @@ int pf_job_new(const char *outdir, struct pf_job **out);
 
 /* The same with the tmpdir made in TMP_PARENT (NULL: as pf_job_new). */
 int pf_job_new_in(const char *outdir, const char *tmp_parent, struct pf_job **out);
+
+/*
+ * The same for a run that writes outputs: OUTDIR (and TMP_PARENT when
+ * given) are locked first (one run per folder: wait for another run, or
+ * fail at once when NOWAIT), the temporary folders of dead runs there are
+ * removed (pf_txn_sweep), then the job's tmpdir gets its lock file.
+ */
+int pf_job_new_locked(const char *outdir, const char *tmp_parent, int nowait,
+		      struct pf_job **out);
+
+/* Put the run's staged outputs in place (the end of a successful run). */
+int pf_job_commit(struct pf_job *job);
+
+/* Say what JOB does now (printf-style), for pf_job_report_cancel. */
+void pf_job_doing(struct pf_job *job, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * When the run was stopped by a signal, print its one line: "peforge:
+ * interrupted (SIGINT) while DOING: nothing was changed in OUTDIR"
+ * (JOB may be NULL: DOING is then "starting").  Returns 1 when printed.
+ */
+int pf_job_report_cancel(const struct pf_job *job, const char *outdir);
+
+/* The exit status of a run stopped by a signal (128 + its number), or 0. */
+int pf_cancel_exit_status(void);
 
 /* Free the job: the media, the staging, and the tmpdir with its files. */
 void pf_job_free(struct pf_job *job);

@@ -68,7 +68,7 @@ static int cmd_plugins(const struct pf_registry *r, int json, int verbose)
  * into OUTDIR/out.
  */
 static int cmd_demo(const struct pf_env *env, struct pf_registry *r,
-		    const char *outdir)
+		    const char *outdir, int no_wait)
 {
 	char *dir = pf_abspath(outdir ? outdir : "peforge-demo");
 	char *media = NULL, *wim = NULL, *src = NULL, *recipe = NULL, *out = NULL;
@@ -107,6 +107,7 @@ static int cmd_demo(const struct pf_env *env, struct pf_registry *r,
 	o.recipe = recipe;
 	o.outdir = out;
 	o.print_outputs = 1;
+	o.no_wait = no_wait;
 	ret = pf_build(env, r, &o);
 out:
 	free(text);
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 	struct pf_cli cli;
 	struct pf_env env = { 0 };
 	struct pf_registry *reg = NULL;
-	int ret;
+	int ret, status = 1;
 
 	ret = pf_cli_parse(argc, argv, &cli);
 	if (ret) {
@@ -181,6 +182,9 @@ int main(int argc, char **argv)
 		break;
 	}
 
+	/* as early as possible: a signal during start-up cancels the run too */
+	if (cli.cmd == PF_CMD_BUILD || cli.cmd == PF_CMD_DEMO || cli.cmd == PF_CMD_MKWINPEIMG)
+		pf_cancel_on_signals();
 	if (pf_lua_set_limits(cli.lua_max_instructions, cli.lua_max_memory_mb)) {
 		pf_err("--lua-max-memory %llu: too large for this machine",
 		       cli.lua_max_memory_mb);
@@ -219,16 +223,14 @@ int main(int argc, char **argv)
 			.recipe = cli.recipe, .outdir = cli.outdir,
 			.defines = cli.defines, .ndefines = cli.ndefines,
 			.print_outputs = 1, .json = cli.json, .dry_run = cli.dry_run,
-			.no_verify = cli.no_verify,
+			.no_verify = cli.no_verify, .no_wait = cli.no_wait,
 		};
 
-		pf_cancel_on_signals();
 		ret = pf_build(&env, reg, &o);
 		break;
 	}
 	case PF_CMD_DEMO:
-		pf_cancel_on_signals();
-		ret = cmd_demo(&env, reg, cli.outdir);
+		ret = cmd_demo(&env, reg, cli.outdir, cli.no_wait);
 		break;
 	case PF_CMD_INSPECT:
 		ret = pf_inspect(reg, cli.source, cli.type, cli.json);
@@ -239,7 +241,6 @@ int main(int argc, char **argv)
 						    cli.defines, cli.ndefines);
 		break;
 	case PF_CMD_MKWINPEIMG:
-		pf_cancel_on_signals();
 		/* a bad command line is status 1 here, as with wimlib's script */
 		ret = pf_mkwinpeimg(reg, argc - cli.rest, argv + cli.rest);
 		break;
@@ -248,11 +249,14 @@ int main(int argc, char **argv)
 		break;
 	}
 out:
-	if (ret && pf_log_error_count() == 0)
+	/* a run stopped by SIGINT/SIGTERM/SIGHUP said so in one line */
+	if (ret && pf_cancel_exit_status())
+		status = pf_cancel_exit_status();
+	else if (ret && pf_log_error_count() == 0)
 		pf_err("%s", pf_strerror(ret));
 	pf_registry_free(reg);
 	pf_env_clear(&env);
 	pf_cli_free(&cli);
 	wimlib_global_cleanup();
-	return ret ? 1 : 0;
+	return ret ? status : 0;
 }

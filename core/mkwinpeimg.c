@@ -43,6 +43,8 @@ const char pf_mkwinpeimg_usage[] =
 	"                           and then removed; an existing DIR is kept)\n"
 	"  -a, --arch=ARCH          with --waik-dir: which architecture of the WAIK\n"
 	"                           (x86, amd64 or arm64); ignored without it\n"
+	"      --no-wait            fail at once when another run uses IMAGE's folder\n"
+	"                           or --tmp-dir (default: wait for it)\n"
 	"  -h, --help               this help\n"
 	"  -v, --version            the version\n"
 	"\n"
@@ -54,7 +56,7 @@ const char pf_mkwinpeimg_usage[] =
 
 /* The parsed command line. */
 struct mk_opts {
-	int iso, only_wim;
+	int iso, only_wim, no_wait;
 	const char *windows_dir, *waik_dir, *start_script, *wim, *overlay, *tmp_dir, *arch;
 	const char *image;
 };
@@ -80,6 +82,7 @@ static int parse(int argc, char **argv, struct mk_opts *o)
 		{ "overlay", required_argument, NULL, 'O' },
 		{ "tmp-dir", required_argument, NULL, 't' },
 		{ "arch", required_argument, NULL, 'a' },
+		{ "no-wait", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -100,6 +103,7 @@ static int parse(int argc, char **argv, struct mk_opts *o)
 		case 'O': o->overlay = optarg; break;
 		case 't': o->tmp_dir = optarg; break;
 		case 'a': o->arch = optarg; break;
+		case 'N': o->no_wait = 1; break;
 		case 'h':
 			fputs(pf_mkwinpeimg_usage, stdout);
 			return 1;
@@ -377,6 +381,7 @@ int pf_mkwinpeimg(struct pf_registry *r, int argc, char **argv)
 		goto out;
 	}
 	b.tmp_parent = tmp_abs;
+	b.no_wait = o.no_wait;
 	b.print_outputs = !spool;
 	ret = pf_build_plan(r, plan, &b);
 	if (!ret && spool)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "claims.h"
 #include "error.h"
 #include "job.h"
 #include "log.h"
@@ -109,16 +110,22 @@ static int opened_open(struct opened *o)
 static int opened_run(struct opened *o, struct pf_job *job)
 {
 	unsigned before = pf_log_error_count();
-	int ret = pf_job_canceled(job);
+	int kind = (int)o->p->desc->kind, ret = pf_job_canceled(job);
 
 	if (ret) {
-		pf_err("canceled: stopped before the %s plugin '%s'",
-		       pf_kind_name((int)o->p->desc->kind), o->p->desc->name);
+		if (!pf_cancel_signal)
+			pf_err("canceled: stopped before the %s plugin '%s'",
+			       pf_kind_name(kind), o->p->desc->name);
 		return ret;
 	}
+	pf_job_doing(job, kind == PF_OUTPUT ? "writing the %s output" :
+		     kind == PF_SOURCE ? "reading the source (%s)" :
+		     kind == PF_INJECTOR ? "building the boot.wim (%s)" :
+		     "adding drivers (%s)", o->p->desc->name);
 	ret = o->p->desc->run(o->state, job);
-
-	if (ret && pf_log_error_count() == before)
+	if (ret && pf_job_canceled(job))
+		ret = -PF_ECANCELED; /* the run stops for the cancel, whatever failed */
+	if (ret && ret != -PF_ECANCELED && pf_log_error_count() == before)
 		pf_err("%s plugin '%s' failed: %s", pf_kind_name((int)o->p->desc->kind),
 		       o->p->desc->name, pf_strerror(ret));
 	return ret;
@@ -617,9 +624,11 @@ static int report(const struct run *run, const char *outdir,
 }
 
 /*
- * Run RUN's plan: open every plugin, read the source and its facts, stage,
- * run the drivers, the injector and the outputs.  RUN is cleared (and its
- * plan freed) by the caller.
+ * Run RUN's plan: open every plugin (each output claims its path), check
+ * the claims, lock the output folder, read the source and its facts,
+ * stage, run the drivers, the injector and the outputs, then put every
+ * output in place together.  RUN is cleared (and its plan freed) by the
+ * caller.
  */
 static int run_plan(struct pf_registry *r, struct run *run, const struct pf_build_opts *o)
 {
@@ -628,7 +637,13 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	size_t i;
 	int ret;
 
+	pf_claims_reset();
 	ret = open_plugins(r, run, !o->no_verify);
+	if (!ret)
+		ret = pf_claims_check(o->outdir ? o->outdir : ".", run->plan->source,
+				      run->plan->boot_files);
+	if (!ret && pf_cancel_signal)
+		ret = pf_job_canceled(NULL); /* a signal during the open phase */
 	if (ret)
 		goto out;
 	if (o->dry_run) /* no output folder, and the job's own in $TMPDIR */
@@ -637,8 +652,8 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = pf_job_new_in(o->dry_run ? NULL : outdir, o->dry_run ? NULL : o->tmp_parent,
-			    &run->job);
+	ret = o->dry_run ? pf_job_new_in(NULL, NULL, &run->job) /* in $TMPDIR, no lock */
+			 : pf_job_new_locked(outdir, o->tmp_parent, o->no_wait, &run->job);
 	if (!ret)
 		ret = mark_wimboot(run->job, run->plan);
 	if (ret)
@@ -697,6 +712,13 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		if (ret)
 			goto out;
 	}
+	/* the last moment a signal stops the run; the commit is one short step */
+	ret = pf_job_canceled(run->job);
+	pf_job_doing(run->job, "putting the outputs in place");
+	if (!ret)
+		ret = pf_job_commit(run->job);
+	if (ret)
+		goto out;
 	pf_progress_end();
 	pf_lua_secret_notice(run->lua);
 	if (o->print_outputs && !o->json)
@@ -708,6 +730,9 @@ out:
 	pf_progress_end();
 	if (o->json && (!o->dry_run || ret))
 		report(run, outdir, facts, 0, ret);
+	if (ret)
+		pf_job_report_cancel(run->job, outdir ? outdir : o->outdir);
+	pf_claims_reset();
 	pf_media_facts_free(facts);
 	free(outdir);
 	return ret;

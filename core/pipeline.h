@@ -37,6 +37,8 @@ struct pf_build_opts {
 				   (core/report.h) instead of "wrote:" lines */
 	int dry_run;            /* stop after the source and the media facts:
 				   print the plan, write nothing */
+	int no_wait;            /* fail at once when another run holds the
+				   output folder, instead of waiting */
 };
 
 struct pf_plan;

@@ -519,7 +519,7 @@ static int out_run(void *state, struct pf_job *job)
 	ret = folder_path(h, job, s->dir, &final);
 	if (ret)
 		return ret;
-	ret = outlib_dir_begin(h, NAME, final, &tmp);
+	ret = outlib_dir_begin_job(h, job, NAME, final, &tmp);
 	if (ret)
 		goto out;
 	ret = copy_file(h, job, tmp, "smb.conf.fragment", NULL, NULL, s->text, strlen(s->text));
@@ -551,7 +551,7 @@ static int out_run(void *state, struct pf_job *job)
 	ret = copy_file(h, job, tmp, "README.txt", NULL, NULL, text, strlen(text));
 	if (ret)
 		goto out;
-	ret = outlib_dir_commit(h, NAME, tmp, final);
+	ret = outlib_dir_commit_job(h, job, NAME, tmp, final);
 	if (ret)
 		goto out;
 	free(tmp);

@@ -31,6 +31,9 @@ static int out_open(const struct pf_host *host, const struct pf_args *args,
 			  "(outputs = { wim = \"boot.wim\" })");
 		return -PF_ERECIPE;
 	}
+	/* the core checks the claimed paths of all outputs before any work */
+	if (PF_HOST_HAS(host, output_claim) && host->output_claim(args, path, 0))
+		return -PF_ENOMEM;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -PF_ENOMEM;

@@ -239,7 +239,8 @@ struct pf_host {
 	 * Returns 0, or -PF_ECANCELED once the run was canceled (peforge got
 	 * SIGINT, SIGTERM or SIGHUP): the plugin then stops its work, cleans
 	 * up and returns -PF_ECANCELED from `run`.  Call it often in long
-	 * loops; the core also stops between plugins. */
+	 * loops (STAGE NULL: only check for the cancel, show nothing); the
+	 * core also stops between plugins. */
 	int (*progress)(struct pf_job *job, const char *stage, uint64_t done,
 			uint64_t total);
 	/* A message for an error code (positive or negative). */
@@ -296,11 +297,15 @@ struct pf_host {
 	 * folder does not exist. */
 	int (*output_path)(struct pf_job *job, const char *name, char **out);
 	/* Create a new temporary file beside FINAL and return its name
-	 * (malloc'd) and an open descriptor.  Nothing exists at FINAL until
-	 * output_commit. */
+	 * (malloc'd) and an open descriptor.  FINAL is untouched until the
+	 * end of the run. */
 	int (*output_begin)(struct pf_job *job, const char *final, char **tmp, int *fd);
-	/* fsync and close FD, then rename TMP over FINAL; FINAL is then listed
-	 * among the run's outputs.  On failure TMP is removed. */
+	/* fsync and close FD and stage TMP as the output FINAL: the core
+	 * renames every staged output into place together when the whole run
+	 * succeeded, and removes them when it failed or was interrupted (so
+	 * FINAL does NOT exist yet when this returns: read it through
+	 * output_staged).  FINAL is listed among the run's outputs.  On
+	 * failure TMP is removed. */
 	int (*output_commit)(struct pf_job *job, int fd, const char *tmp,
 			     const char *final);
 	/* Close FD (when >= 0) and remove TMP. */
@@ -310,7 +315,9 @@ struct pf_host {
 	/* Resolve folder output NAME like output_path, except that it may
 	 * already exist as a folder (it is then replaced whole). */
 	int (*output_dir_path)(struct pf_job *job, const char *name, char **out);
-	/* List PATH (a folder an output wrote whole) among the run's outputs. */
+	/* List PATH (a folder an output wrote whole) among the run's outputs
+	 * (once: a path output_commit or output_dir_commit listed is not
+	 * listed again). */
 	int (*output_add)(struct pf_job *job, const char *path);
 
 	/* ---- typed option readers (ABI 2) ---- */
@@ -330,6 +337,24 @@ struct pf_host {
 	int (*arg_path)(const struct pf_args *args, const char *key, char **out);
 
 	/* ---- members appended after ABI 2: check PF_HOST_HAS first ---- */
+	/* Folder outputs, whole or absent, in the run's transaction: make an
+	 * empty temporary folder beside folder output FINAL (*TMP, malloc'd);
+	 * once it is complete, output_dir_commit stages it to replace FINAL
+	 * whole at the end of the run (and lists FINAL among the outputs).
+	 * Until then FINAL is untouched; a failed or interrupted run removes
+	 * TMP.  (outlib_dir_begin_job / outlib_dir_commit_job use these.) */
+	int (*output_dir_begin)(struct pf_job *job, const char *final, char **tmp);
+	int (*output_dir_commit)(struct pf_job *job, const char *tmp, const char *final);
+	/* Where the bytes of output FINAL of this run are until the run ends:
+	 * its staged temporary name, or FINAL itself when it is not staged
+	 * (read the iso output's file through this, not through iso_path). */
+	const char *(*output_staged)(struct pf_job *job, const char *final);
+	/* Called from `open`: the output opened with ARGS will write NAME (as
+	 * output_path / output_dir_path take it; a folder when FOLDER).  The
+	 * core refuses the run before any work when two outputs claim one
+	 * path, a path is inside the source media, or it exists as a folder
+	 * where a file is claimed (or the reverse). */
+	int (*output_claim)(const struct pf_args *args, const char *name, int folder);
 };
 
 /* 1 when HOST has member MEMBER (for members appended after ABI 2). */

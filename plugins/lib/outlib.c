@@ -41,7 +41,10 @@ int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *
 		}
 		if (!got)
 			return 0;
-		ret = outlib_write_all(h, who, path, fd, buf, got);
+		/* a cancel check every 64 KiB (no stage: the display is left alone) */
+		ret = h->progress ? h->progress(job, NULL, off, 0) : 0;
+		if (!ret)
+			ret = outlib_write_all(h, who, path, fd, buf, got);
 		if (ret)
 			return ret;
 		off += got;
@@ -165,6 +168,28 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 		fsu_rm_rf(old, NULL);
 	free(old);
 	return ret;
+}
+
+int outlib_dir_begin_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			 const char *final, char **tmp)
+{
+	if (PF_HOST_HAS(h, output_dir_begin))
+		return h->output_dir_begin(job, final, tmp);
+	return outlib_dir_begin(h, who, final, tmp);
+}
+
+int outlib_dir_commit_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			  const char *tmp, const char *final)
+{
+	if (PF_HOST_HAS(h, output_dir_commit))
+		return h->output_dir_commit(job, tmp, final);
+	return outlib_dir_commit(h, who, tmp, final);
+}
+
+int outlib_claim(const struct pf_host *h, const struct pf_args *args, const char *name,
+		 int folder)
+{
+	return PF_HOST_HAS(h, output_claim) ? h->output_claim(args, name, folder) : 0;
 }
 
 void outlib_dir_abort(const char *tmp)

@@ -40,6 +40,22 @@ int outlib_dir_commit(const struct pf_host *h, const char *who, const char *tmp,
 		      const char *final);
 void outlib_dir_abort(const char *tmp);
 
+/*
+ * The same in the run's transaction (host output_dir_begin and
+ * output_dir_commit, when the core has them): the folder is made under a
+ * name the core journals, and "commit" only stages it: the core replaces
+ * FINAL whole at the end of a successful run, with every other output,
+ * and lists it among the outputs.  With an older core, as above.
+ */
+int outlib_dir_begin_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			 const char *final, char **tmp);
+int outlib_dir_commit_job(const struct pf_host *h, struct pf_job *job, const char *who,
+			  const char *tmp, const char *final);
+
+/* host->output_claim when the core has it (call from open), else 0. */
+int outlib_claim(const struct pf_host *h, const struct pf_args *args, const char *name,
+		 int folder);
+
 /* 1 when folder DIR may be replaced whole: it is empty, or the first line
  * of its README.txt starts with MARK (a folder the same plugin wrote). */
 int outlib_dir_replaceable(const char *dir, const char *mark);

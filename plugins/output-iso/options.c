@@ -52,6 +52,9 @@ static int iso_open(const struct pf_host *host, const struct pf_args *args,
 			  "(outputs = { iso = \"winpe.iso\" })");
 		return -PF_ERECIPE;
 	}
+	ret = outlib_claim(host, args, path, 0); /* checked before any work */
+	if (ret)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -PF_ENOMEM;

@@ -197,6 +197,8 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 			  "name (dir = \"tftpboot\")");
 		goto out;
 	}
+	if (outlib_claim(host, args, s->dir, 1)) /* checked before any work */
+		goto out;
 	if (!loader || !strcmp(loader, "pxelinux")) {
 		s->loader = LOADER_PXELINUX;
 	} else if (!strcmp(loader, "ipxe")) {

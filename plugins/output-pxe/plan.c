@@ -153,6 +153,9 @@ int plan_pxelinux(struct pxe_state *s, struct pf_job *job, struct plan *p)
 	size_t i;
 	int ret;
 
+	/* the iso output is staged until the end of the run: its bytes */
+	if (iso && *iso && PF_HOST_HAS(h, output_staged))
+		iso = h->output_staged(job, iso);
 	if (!iso || !*iso) {
 		h->log(PF_LOG_ERROR, NAME, "outputs.pxe: loader pxelinux boots the ISO "
 		       "through memdisk: add outputs.iso to the recipe");

@@ -148,7 +148,7 @@ int pxe_run(void *state, struct pf_job *job)
 	if (ret)
 		goto out;
 
-	ret = outlib_dir_begin(h, NAME, p.final, &tmp);
+	ret = outlib_dir_begin_job(h, job, NAME, p.final, &tmp);
 	if (ret)
 		goto out;
 	for (i = 0; !ret && i < p.n; i++) {
@@ -157,12 +157,12 @@ int pxe_run(void *state, struct pf_job *job)
 			ret = put_item(h, job, tmp, &p.v[i]);
 	}
 	if (!ret)
-		ret = outlib_dir_commit(h, NAME, tmp, p.final);
+		ret = outlib_dir_commit_job(h, job, NAME, tmp, p.final);
 	if (ret) {
 		outlib_dir_abort(tmp);
 		goto out;
 	}
-	/* the tree is in place: a cancel now stops the run before its next step */
+	/* the tree is staged: a cancel now stops the run before its next step */
 	(void)h->progress(job, "writing pxe tree", p.n, p.n);
 	if (PF_HOST_HAS(h, output_add) && (ret = h->output_add(job, p.final)))
 		goto out;
