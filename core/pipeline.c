@@ -21,6 +21,7 @@
 #include "pipeline.h"
 #include "recipe.h"
 #include "report.h"
+#include "stage.h"
 #include "util.h"
 
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
@@ -368,147 +369,6 @@ static int open_plugins(const struct pf_registry *r, struct run *run, int verify
 	return 0;
 }
 
-/* Add one edit to the job's staging. */
-static int stage(struct pf_job *job, enum pf_edit_op op, enum pf_edit_target target,
-		 const char *path, const char *src, const void *data, size_t len,
-		 const char *origin)
-{
-	struct pf_edit e = {
-		.op = op, .target = target, .path = path, .src = src,
-		.data = data, .len = len, .origin = origin,
-	};
-
-	return pf_host_table.edit_add(job, &e);
-}
-
-/* Stage the files of `files` (TARGET image) or `media` (TARGET medium). */
-static int stage_files(struct pf_job *job, const struct pf_plan *plan,
-		       const struct pf_plan_file *files, size_t n,
-		       enum pf_edit_target target, const char *origin)
-{
-	size_t i;
-	int ret;
-
-	for (i = 0; i < n; i++) {
-		if (files[i].src) {
-			if (!pf_is_file(files[i].src)) {
-				pf_err("%s: %s[\"%s\"]: %s: no such file", plan->recipe,
-				       origin, files[i].dest, files[i].src);
-				return -PF_ENOENT;
-			}
-			ret = stage(job, PF_EDIT_ADD_FILE, target, files[i].dest,
-				    files[i].src, NULL, 0, origin);
-		} else {
-			ret = stage(job, PF_EDIT_ADD_DATA, target, files[i].dest, NULL,
-				    files[i].data, files[i].len, origin);
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/*
- * Check that no symlink under DIR (the overlay, whose real path is ROOT)
- * points outside ROOT: the image must not pick up files from elsewhere on
- * the host.  Returns 0, or -PF_ERECIPE with one error line naming the link.
- */
-static int check_overlay_links(const char *recipe, const char *root, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int ret = 0;
-
-	if (!d) {
-		pf_err("%s: overlay: %s: cannot read folder: %s", recipe, dir, strerror(errno));
-		return -PF_EIO;
-	}
-	while (!ret && (de = readdir(d))) {
-		char *sub, *real;
-		struct stat st;
-		size_t n = strlen(root);
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		sub = pf_path_join(dir, de->d_name);
-		if (!sub) {
-			ret = -PF_ENOMEM;
-			break;
-		}
-		if (lstat(sub, &st) == 0 && S_ISLNK(st.st_mode)) {
-			real = realpath(sub, NULL);
-			if (!real || strncmp(real, root, n) || (real[n] && real[n] != '/')) {
-				pf_err("%s: overlay: %s is a symlink pointing outside the overlay "
-				       "(%s)", recipe, sub, real ? real : "a missing target");
-				ret = -PF_ERECIPE;
-			}
-			free(real);
-		} else if (S_ISDIR(st.st_mode)) {
-			ret = check_overlay_links(recipe, root, sub);
-		}
-		free(sub);
-	}
-	closedir(d);
-	return ret;
-}
-
-/*
- * Turn the plan into staging edits: the start script as X:\start.cmd with
- * CRLF ends and a winpeshl.ini that launches it (as mkwinpeimg does), the
- * overlay, `files`, `media` and the answer file at the medium's root.
- */
-static int stage_plan(struct pf_job *job, const struct pf_plan *plan)
-{
-	const char *name = plan->start_name ? plan->start_name : "start.cmd";
-	int ret;
-
-	if (plan->start) {
-		size_t n;
-		char *crlf = pf_text_crlf(plan->start, plan->start_len, &n);
-		char *winpeshl = pf_asprintf("[LaunchApps]\r\n%%SYSTEMDRIVE%%\\%s\r\n", name);
-
-		ret = -PF_ENOMEM;
-		if (crlf && winpeshl)
-			ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE, name, NULL,
-				    crlf, n, "start");
-		if (!ret)
-			ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_IMAGE,
-				    "Windows/System32/winpeshl.ini", NULL, winpeshl,
-				    strlen(winpeshl), "start");
-		free(crlf);
-		free(winpeshl);
-		if (ret)
-			return ret;
-	}
-	if (plan->overlay) {
-		char *root;
-
-		if (!pf_is_dir(plan->overlay)) {
-			pf_err("%s: overlay: %s: no such folder", plan->recipe, plan->overlay);
-			return -PF_ENOENT;
-		}
-		root = realpath(plan->overlay, NULL);
-		if (!root)
-			return -PF_ENOMEM;
-		ret = check_overlay_links(plan->recipe, root, plan->overlay);
-		free(root);
-		if (ret)
-			return ret;
-		ret = stage(job, PF_EDIT_ADD_TREE, PF_TARGET_IMAGE, "", plan->overlay,
-			    NULL, 0, "overlay");
-		if (ret)
-			return ret;
-	}
-	ret = stage_files(job, plan, plan->files, plan->nfiles, PF_TARGET_IMAGE, "files");
-	if (!ret)
-		ret = stage_files(job, plan, plan->media, plan->nmedia, PF_TARGET_MEDIUM,
-				  "media");
-	if (!ret && plan->unattend)
-		ret = stage(job, PF_EDIT_ADD_DATA, PF_TARGET_MEDIUM, "autounattend.xml",
-			    NULL, plan->unattend, plan->unattend_len, "unattend");
-	return ret;
-}
-
 /*
  * Warn when the recipe puts files on the boot medium (`media`, `unattend`)
  * but every output of the run is a bare WIM, which has no medium.
@@ -688,7 +548,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		ret = -PF_EMEDIA;
 		goto out;
 	}
-	ret = stage_plan(run->job, run->plan);
+	ret = pf_stage_plan(run->job, run->plan);
 	if (ret)
 		goto out;
 	warn_unused_medium(run);

@@ -29,7 +29,7 @@
 # as are all processes the lab started (by PID).
 #
 # Environment: PEFORGE, PF_FIXTURE, PF_SRCDIR (as in make check),
-# NETLAB_TIMEOUT (seconds a boot may take, default 90), NETLAB_KEEP (where
+# NETLAB_TIMEOUT (seconds a boot may take, default 300: a loaded 2-core machine), NETLAB_KEEP (where
 # the logs of a failed run are kept, default ./netlab-logs), NETLAB_WORK (keep
 # the work folder there).  Exit 0 when all passed, 1 when one failed, 77 when
 # the lab cannot run here (the reason is printed).
@@ -38,7 +38,7 @@ SRC=${PF_SRCDIR:-.}
 P=${PEFORGE:-./peforge}
 F=${PF_FIXTURE:-./tests/pf-fixture}
 BOOTLAB=$SRC/tests/bootlab
-TIMEOUT=${NETLAB_TIMEOUT:-90}
+TIMEOUT=${NETLAB_TIMEOUT:-300}
 KEEP=${NETLAB_KEEP:-$PWD/netlab-logs}
 QEMU=${QEMU:-qemu-system-x86_64}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
