@@ -544,13 +544,9 @@ static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int
 	f = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (f < 0) {
 		int e = errno;
-		char *dir = pf_dirname(final);
 
-		pf_err("%s: cannot create a file in %s: %s", final, dir ? dir : "?",
-		       strerror(e));
-		free(dir);
 		free(name);
-		return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+		return pf_create_failed(final, e);
 	}
 	(void)fchmod(f, 0644);
 	*tmp = name;

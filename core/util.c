@@ -153,13 +153,9 @@ int pf_tmpfile_beside(const char *final, char **tmp, int *fd)
 	f = mkstemp(name);
 	if (f < 0) {
 		int e = errno;
-		char *dir = pf_dirname(final);
 
-		pf_err("%s: cannot create a file in %s: %s", final, dir ? dir : "?",
-		       strerror(e));
-		free(dir);
 		free(name);
-		return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+		return pf_create_failed(final, e);
 	}
 	(void)fchmod(f, 0644);
 	*tmp = name;
@@ -191,30 +187,12 @@ fail:
 	return -PF_EIO;
 }
 
-int pf_write_file_atomic(const char *path, const void *data, size_t len)
-{
-	struct fsu_err e;
-	char *tmp = NULL;
-	int fd = -1, ret;
-
-	ret = pf_tmpfile_beside(path, &tmp, &fd);
-	if (ret)
-		return ret;
-	ret = fsu_write_all(fd, data, len, path, &e);
-	if (ret) {
-		pf_err("%s", e.msg);
-		close(fd);
-		unlink(tmp);
-		ret = -PF_EIO;
-		goto out;
-	}
-	ret = pf_commit_tmpfile(fd, tmp, path);
-out:
-	free(tmp);
-	return ret;
-}
-
-int pf_write_file_mode(const char *path, const void *data, size_t len, int secret)
+/*
+ * Write LEN bytes of DATA to PATH whole or not at all (a temporary file
+ * beside it, then renamed); SECRET 1: mode 0600, 0: the umask's mode, -1:
+ * the temporary file's 0644.
+ */
+static int write_whole(const char *path, const void *data, size_t len, int secret)
 {
 	struct fsu_err e;
 	char *tmp = NULL;
@@ -226,7 +204,7 @@ int pf_write_file_mode(const char *path, const void *data, size_t len, int secre
 		return ret;
 	mask = umask(077);
 	umask(mask);
-	if (fchmod(fd, secret ? 0600 : (0666 & ~mask)) != 0) {
+	if (secret >= 0 && fchmod(fd, secret ? 0600 : (0666 & ~mask)) != 0) {
 		pf_err("%s: cannot set its mode: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -245,6 +223,16 @@ int pf_write_file_mode(const char *path, const void *data, size_t len, int secre
 out:
 	free(tmp);
 	return ret;
+}
+
+int pf_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_whole(path, data, len, -1);
+}
+
+int pf_write_file_mode(const char *path, const void *data, size_t len, int secret)
+{
+	return write_whole(path, data, len, secret != 0);
 }
 
 int pf_copy_file(const char *src, const char *dst)
@@ -332,3 +320,12 @@ void pf_json_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+int pf_create_failed(const char *final, int e)
+{
+	char *dir = pf_dirname(final);
+
+	pf_err("%s: cannot create a file in %s: %s", final, dir ? dir : "?", strerror(e));
+	free(dir);
+	return e == ENOENT ? -PF_ENOENT : -PF_EIO;
+}
+

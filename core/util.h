@@ -65,4 +65,8 @@ char *pf_abspath(const char *path);
 #include <stdio.h>
 /* Write S to F as a JSON string literal (quoted, escaped; UTF-8 passed through). */
 void pf_json_string(FILE *f, const char *s);
+/* Log that no file could be created beside FINAL (errno E, with the
+ * folder's name); returns -PF_ENOENT for ENOENT, else -PF_EIO. */
+int pf_create_failed(const char *final, int e);
+
 #endif

@@ -118,6 +118,10 @@ static int out_open(const struct pf_host *host, const struct pf_args *args,
 		return -PF_ERECIPE;
 	}
 	s->copy_media = copy;
+	if (outlib_claim(host, args, s->dir, 1)) { /* checked before any work */
+		free(s);
+		return -PF_ERECIPE;
+	}
 	*state = s;
 	return 0;
 }

@@ -186,6 +186,20 @@ int outlib_dir_commit_job(const struct pf_host *h, struct pf_job *job, const cha
 	return outlib_dir_commit(h, who, tmp, final);
 }
 
+int outlib_file_arg(const struct pf_host *h, const struct pf_args *args, const char *who,
+		    const char *example, const char **path)
+{
+	const char *p = h->arg_string(args, "path");
+
+	if (!p || !*p) {
+		h->log(PF_LOG_ERROR, who, "outputs.%s: give a file name (outputs = { %s = "
+		       "\"%s\" })", who, who, example);
+		return -PF_ERECIPE;
+	}
+	*path = p;
+	return outlib_claim(h, args, p, 0); /* checked before any work */
+}
+
 int outlib_claim(const struct pf_host *h, const struct pf_args *args, const char *name,
 		 int folder)
 {

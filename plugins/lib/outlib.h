@@ -52,6 +52,15 @@ int outlib_dir_begin_job(const struct pf_host *h, struct pf_job *job, const char
 int outlib_dir_commit_job(const struct pf_host *h, struct pf_job *job, const char *who,
 			  const char *tmp, const char *final);
 
+/*
+ * The file an output writes: ARGS' "path" for output WHO ("iso"), claimed
+ * (outlib_claim) so that the core checks it before any work.  Absent or
+ * empty: one error line showing EXAMPLE (`outputs = { iso = "winpe.iso" }`)
+ * and -PF_ERECIPE.  *PATH is the args' string.
+ */
+int outlib_file_arg(const struct pf_host *h, const struct pf_args *args, const char *who,
+		    const char *example, const char **path);
+
 /* host->output_claim when the core has it (call from open), else 0. */
 int outlib_claim(const struct pf_host *h, const struct pf_args *args, const char *name,
 		 int folder);

@@ -60,18 +60,13 @@ static int disk_open(const struct pf_host *host, const struct pf_args *args,
 		"/usr/lib/syslinux", "/usr/share/syslinux"
 	};
 	struct disk_state *s;
-	const char *path = host->arg_string(args, "path");
+	const char *path = NULL;
 	uint64_t split_mb = 0;
 	char cand[NMODULES][4][64];
 	size_t i, k;
 	int ret;
 
-	if (!path || !*path) {
-		host->log(PF_LOG_ERROR, NAME, "outputs.disk: give a file name "
-			  "(outputs = { disk = \"winpe.img\" })");
-		return -PF_ERECIPE;
-	}
-	ret = outlib_claim(host, args, path, 0); /* checked before any work */
+	ret = outlib_file_arg(host, args, NAME, "winpe.img", &path);
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));

@@ -43,16 +43,11 @@ static int iso_open(const struct pf_host *host, const struct pf_args *args,
 		    void **state)
 {
 	struct iso_state *s = NULL;
-	const char *path = host->arg_string(args, "path");
+	const char *path = NULL;
 	const char *label = host->arg_string(args, "label");
 	int ret;
 
-	if (!path || !*path) {
-		host->log(PF_LOG_ERROR, NAME, "outputs.iso: give a file name "
-			  "(outputs = { iso = \"winpe.iso\" })");
-		return -PF_ERECIPE;
-	}
-	ret = outlib_claim(host, args, path, 0); /* checked before any work */
+	ret = outlib_file_arg(host, args, NAME, "winpe.iso", &path);
 	if (ret)
 		return ret;
 	s = calloc(1, sizeof(*s));

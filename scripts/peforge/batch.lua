@@ -344,4 +344,12 @@ M.check_lines = M.guard(function(text, what)
   end
 end)
 
+--- Append to the line list L two lines that print PARTS (see M.join) on
+-- the console and append them to %PE_LOG%.
+function M.say(L, parts)
+  local line = M.echo(parts)
+  L[#L + 1] = line
+  L[#L + 1] = '>>"%PE_LOG%" ' .. line
+end
+
 return M

@@ -177,6 +177,17 @@ M.boolean = M.type("boolean", function(v, what)
   M.wrong_type(what, "boolean", v)
 end)
 
+--- A validator: a string, or a boolean by the boolean rule ("false" from
+-- -D is false); NAME is the type's name in messages.
+function M.string_or_boolean(name)
+  return M.type(name, function(v, what)
+    local b = M.to_boolean(v)
+    if b ~= nil then return b end
+    if type(v) ~= "string" then M.wrong_type(what, name, v) end
+    return v
+  end)
+end
+
 --- A string.  OPTS: numbers = true also takes a number (as text);
 -- nonempty = true refuses ""; name = the text in messages (default
 -- "string").

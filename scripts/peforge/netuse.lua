@@ -314,13 +314,7 @@ function M.sub_lines(id)
   }
 end
 
---- Two lines printing PARTS (see batch.join) on the console and appending
--- them to %PE_LOG%.
-local function say(L, parts)
-  local line = batch.echo(parts)
-  L[#L + 1] = line
-  L[#L + 1] = '>>"%PE_LOG%" ' .. line
-end
+local say = batch.say
 
 --- The server as a message shows it.
 local function server_label(server)

@@ -28,15 +28,7 @@ M.DEPLOY_USER = "peforge-deploy"
 
 local T = check
 
---- A string, or a boolean by the boolean rule.
-local function string_or_boolean(name)
-  return T.type(name, function(v, what)
-    local b = T.to_boolean(v)
-    if b ~= nil then return b end
-    if type(v) ~= "string" then T.wrong_type(what, name, v) end
-    return v
-  end)
-end
+local string_or_boolean = T.string_or_boolean
 
 --- The options of pe.smbconf (also taken by the samba output, which
 -- renders them after -D): `peforge help smbconf` prints them.

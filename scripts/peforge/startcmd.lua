@@ -33,15 +33,7 @@ local M = {}
 
 local T = check
 
---- A string, or a boolean by the boolean rule ("false" from -D is false).
-local function string_or_boolean(name)
-  return T.type(name, function(v, what)
-    local b = T.to_boolean(v)
-    if b ~= nil then return b end
-    if type(v) ~= "string" then T.wrong_type(what, name, v) end
-    return v
-  end)
-end
+local string_or_boolean = T.string_or_boolean
 
 --- The options of pe.startcmd (and of a recipe's `start = { ... }`):
 -- `peforge help startcmd` prints them.
@@ -139,12 +131,7 @@ local function options(opts)
   return o
 end
 
---- Two lines printing PARTS on the console and appending them to the log.
-local function say(L, parts)
-  local line = batch.echo(parts)
-  L[#L + 1] = line
-  L[#L + 1] = '>>"%PE_LOG%" ' .. line
-end
+local say = batch.say
 
 --- The lines setting PE_IP to this machine's first IPv4 address that is
 -- not a link-local 169.254.x.x one (undefined when there is none): each
