@@ -15,6 +15,7 @@
 #include "args.h"
 #include "claims.h"
 #include "error.h"
+#include "fsutil.h"
 #include "job.h"
 #include "log.h"
 #include "txn.h"
@@ -340,6 +341,7 @@ static int h_media_local_path(struct pf_job *job, const char *path, char **out)
 	char *copy = NULL, *flat = NULL, *p;
 	struct pf_stat st;
 	char buf[65536];
+	struct fsu_err e;
 	uint64_t off = 0;
 	int fd = -1, ret;
 
@@ -379,8 +381,15 @@ static int h_media_local_path(struct pf_job *job, const char *path, char **out)
 		ret = job->media_ops->read(job->media, path, off, buf, sizeof(buf), &got);
 		if (ret)
 			goto out;
-		if (got == 0 || write(fd, buf, got) != (ssize_t)got) {
-			pf_err("%s: short copy of media file %s", copy, path);
+		if (got == 0) {
+			pf_err("%s: media file %s ended at byte %llu of %llu", copy, path,
+			       (unsigned long long)off, (unsigned long long)st.size);
+			ret = -PF_EIO;
+			goto out;
+		}
+		/* short writes retried; a failure says why (No space left...) */
+		if (fsu_write_all(fd, buf, got, copy, &e)) {
+			pf_err("copying media file %s: %s", path, e.msg);
 			ret = -PF_EIO;
 			goto out;
 		}
