@@ -75,6 +75,7 @@ static void wiminfo_clear(struct pf_wiminfo *w)
 		free(w->images[i].name);
 		free(w->images[i].arch);
 		free(w->images[i].edition_id);
+		free(w->images[i].language);
 		free(w->images[i].version);
 	}
 	free(w->images);
@@ -307,6 +308,7 @@ static int read_wim(struct pf_job *job, const char *path, uint64_t size,
 		im->name = strdup(name ? name : "");
 		im->arch = arch ? strdup(arch) : NULL;
 		im->edition_id = prop(wim, i, "WINDOWS/EDITIONID");
+		im->language = prop(wim, i, "WINDOWS/LANGUAGES/DEFAULT");
 		if (maj && bld)
 			im->version = pf_asprintf("%s.%s.%s", maj, min ? min : "0", bld);
 		im->bootable = (int)info.boot_index == i;
@@ -566,6 +568,13 @@ int pf_media_facts_export(struct pf_job *job, const struct pf_media_facts *f)
 		ret = pf_host_table.job_set_fact(job, PF_FACT_ARCH, f->arch);
 	if (!ret && f->install.path)
 		ret = pf_host_table.job_set_fact(job, PF_FACT_INSTALL_WIM, f->install.path);
+	if (!ret && f->default_image >= 1 && (size_t)f->default_image <= f->boot_wim.nimages) {
+		unsigned id = pf_langid_of(f->boot_wim.images[f->default_image - 1].language);
+
+		snprintf(num, sizeof(num), "%04X", id);
+		if (id)
+			ret = pf_host_table.job_set_fact(job, PF_FACT_LANGID, num);
+	}
 	return ret;
 }
 

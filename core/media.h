@@ -23,6 +23,7 @@ struct pf_wim_image {
 	char *arch;            /* "x86", "amd64", "arm64", ... or NULL */
 	char *edition_id;      /* WINDOWS/EDITIONID or NULL */
 	char *version;         /* "10.0.26100" or NULL */
+	char *language;        /* WINDOWS/LANGUAGES/DEFAULT ("en-US") or NULL */
 	int bootable;          /* the WIM's boot index */
 };
 
@@ -79,5 +80,9 @@ void pf_media_facts_print(FILE *out, const struct pf_media_facts *f,
 
 /* The architecture name for wimlib's WINDOWS/ARCH number, or NULL. */
 const char *pf_arch_from_wim(const char *num);
+
+/* The Windows language ID of language tag TAG ("de-DE" -> 0x0407,
+ * case-insensitive), or 0 when peforge does not know it. */
+unsigned pf_langid_of(const char *tag);
 
 #endif

@@ -333,6 +333,37 @@ START_TEST(test_media_facts_bad_media)
 END_TEST
 
 /* The probes choose the right plugin from the path. */
+/* The default image's language becomes the fact langid (drivers pick
+ * [Strings.LLLL] by it); a tag peforge does not know sets none. */
+START_TEST(test_media_language_fact)
+{
+	char *m = media("lang", &(struct pf_demo_opts){ 0 }), *err, *wim;
+	struct pf_media_facts *f = NULL;
+	struct pf_job *job = NULL;
+	WIMStruct *w = NULL;
+
+	wim = pf_path_join(m, "sources/boot.wim");
+	ck_assert_int_eq(wimlib_open_wim(wim, WIMLIB_OPEN_FLAG_WRITE_ACCESS, &w), 0);
+	ck_assert_int_eq(wimlib_set_image_property(w, 2, "WINDOWS/LANGUAGES/DEFAULT",
+						   "de-DE"), 0);
+	ck_assert_int_eq(wimlib_overwrite(w, 0, 0), 0);
+	wimlib_free(w);
+	ck_assert_int_eq(facts_of("dir", m, &f, &err), 0);
+	ck_assert_str_eq(f->boot_wim.images[1].language, "de-DE");
+	ck_assert_int_eq(pf_job_new(NULL, &job), 0);
+	ck_assert_int_eq(pf_media_facts_export(job, f), 0);
+	ck_assert_str_eq(pf_host_table.job_fact(job, PF_FACT_LANGID), "0407");
+	pf_job_free(job);
+	ck_assert_uint_eq(pf_langid_of("EN-us"), 0x0409);
+	ck_assert_uint_eq(pf_langid_of("xx-YY"), 0);
+	ck_assert_uint_eq(pf_langid_of(NULL), 0);
+	pf_media_facts_free(f);
+	free(err);
+	free(wim);
+	free(m);
+}
+END_TEST
+
 START_TEST(test_media_probe_choice)
 {
 	char *m = media("p", NULL), *wim = pf_path_join(m, "sources/boot.wim");
@@ -365,6 +396,7 @@ static Suite *suite_media(void)
 	tcase_add_test(tc, test_media_facts_waik_supplement);
 	tcase_add_test(tc, test_media_facts_bad_media);
 	tcase_add_test(tc, test_media_probe_choice);
+	tcase_add_test(tc, test_media_language_fact);
 	suite_add_tcase(s, tc);
 	return s;
 }

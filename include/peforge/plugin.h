@@ -116,6 +116,10 @@ enum pf_error {
 /* injector wim: the source image it customized, its index ("2") and name */
 #define PF_FACT_IMAGE_INDEX "image_index"
 #define PF_FACT_IMAGE_NAME "image_name"
+/* core: the Windows language ID of the customized image's default
+ * language, four hex digits ("0409" for en-US, "0407" for de-DE), when the
+ * boot.wim says it (WINDOWS/LANGUAGES/DEFAULT) and peforge knows the tag */
+#define PF_FACT_LANGID "langid"
 /* The one chunk size wimboot reads (PF_FACT_WIMBOOT). */
 #define PF_WIMBOOT_CHUNK_SIZE 32768
 

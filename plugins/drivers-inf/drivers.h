@@ -44,7 +44,7 @@
 #define MAX_INF_SIZE (16u << 20)  /* real INFs are well under 1 MiB */
 /* The job fact that gives the image's language (a LANGID in hex, "0407")
  * for [Strings.LLLL]; no plugin sets it yet: then en-US (0409). */
-#define FACT_LANGID "langid"
+#define FACT_LANGID PF_FACT_LANGID
 
 struct drv_state {
 	const struct pf_host *host;
