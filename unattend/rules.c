@@ -577,13 +577,14 @@ static void rule_key_text(struct pf_ua_lint *l, const xmlNode *pk)
 	for (t = pk->children; t; t = t->next)
 		if (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE) {
 			char *v = pf_ua_text(t);
+			int found = v && *v;
 
-			if (v && *v)
+			if (found)
 				report(l, pk, "product-key", PF_UA_WARNING, "ProductKey holds "
 				       "the text '%s' besides elements: Setup ignores it (put "
 				       "the key in <Key>)", v);
 			free(v);
-			if (v && *v)
+			if (found)
 				break;
 		}
 }
