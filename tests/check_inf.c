@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <sys/resource.h>
-#include <time.h>
 
 #include "check_common.h"
 #include "inf.h"
@@ -829,20 +828,18 @@ START_TEST(test_inf_strkey_caps)
 }
 END_TEST
 
-/* Parsing is linear: 100,000 sections, 100,000 files and disks, and keys
- * looked up in a large section, in well under the test's time. */
+/* Large INFs parse whole: 100,000 sections, 100,000 files and disks, and
+ * keys looked up in a large section.  How fast is measured by `make bench`
+ * (bench/inf.sh), not here. */
 START_TEST(test_inf_linear)
 {
 	size_t n = 100000, i, len = 0, nf = 0;
 	char *text = malloc(n * 100 + 256);
 	struct inf *inf = NULL;
 	struct inf_file *files = NULL;
-	struct timespec t0, t1;
 	char err[64], key[32];
-	double secs;
 
 	ck_assert_ptr_nonnull(text);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++)
 		len += (size_t)sprintf(text + len, "[Sec%zu]\nk = v%zu\n", i, i);
 	len += (size_t)sprintf(text + len, "[SourceDisksNames]\n");
@@ -864,9 +861,6 @@ START_TEST(test_inf_linear)
 	ck_assert_str_eq(files[n - 1].path, "dir99999/f99999.sys");
 	inf_files_free(files, nf);
 	inf_free(inf);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	ck_assert_msg(secs < 10, "parsing took %.1f s", secs);
 	free(text);
 }
 END_TEST
