@@ -1,9 +1,7 @@
 /* core/pipeline.c - where things are, and running a recipe end to end. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +20,7 @@
 #include "recipe.h"
 #include "report.h"
 #include "stage.h"
+#include "unattend_cmd.h"
 #include "util.h"
 
 char *pf_text_crlf(const char *text, size_t len, size_t *outlen)
@@ -393,10 +392,15 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 {
 	size_t i;
 	int ret;
+	char *data;
 
 	ret = pf_lua_new(env->scripts_dir, &run->lua);
-	if (!ret)
-		ret = pf_lua_set_datadir(run->lua, env->data_dir);
+	if (ret)
+		return ret;
+	/* where unattend/ is: the installed data folder, or beside scripts/ */
+	data = pf_unattend_data_dir(env);
+	ret = data ? pf_lua_set_datadir(run->lua, data) : -PF_ENOMEM;
+	free(data);
 	if (!ret)
 		ret = pf_lua_set_outdir(run->lua, o->outdir);
 	if (ret)
