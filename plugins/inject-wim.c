@@ -400,10 +400,10 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 		goto out;
 	memset(&info, 0, sizeof(info));
 	info.boot_index = (uint32_t)idx;
+	errno = 0; /* what the overwrite leaves is its cause */
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	if (!w) {
 		wimlib_register_progress_function(wim, progress_cb, pc);
-		errno = 0;
 		w = wimlib_overwrite(wim, 0, 0);
 	}
 	if (w) {
