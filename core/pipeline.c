@@ -253,6 +253,31 @@ static int opened_check(struct opened *o)
 	return pf_args_check(o->args, o->p->desc->options, core_keys);
 }
 
+/*
+ * Give output ARGS the key recipe_media: the medium paths the recipe puts
+ * on the boot medium (`media`, one a line), so an output refuses a name
+ * it cannot write in its open step, before any work.  Set after the
+ * options check: a recipe's own recipe_media is replaced.
+ */
+static int set_recipe_media(const struct pf_plan *plan, struct pf_args *args)
+{
+	size_t i, len = 1;
+	char *list, *p;
+	int ret;
+
+	for (i = 0; i < plan->nmedia; i++)
+		len += strlen(plan->media[i].dest) + 1;
+	list = p = malloc(len);
+	if (!list)
+		return -PF_ENOMEM;
+	*p = '\0';
+	for (i = 0; i < plan->nmedia; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", plan->media[i].dest);
+	ret = pf_args_set(args, "recipe_media", list);
+	free(list);
+	return ret;
+}
+
 /* Find and open every plugin the plan needs, before any work is done;
  * VERIFY: the injector checks the source WIM's data (not --no-verify). */
 static int open_plugins(const struct pf_registry *r, struct run *run, int verify)
@@ -354,7 +379,8 @@ static int open_plugins(const struct pf_registry *r, struct run *run, int verify
 		if ((ret = opened_check(&run->drivers[i])))
 			return ret;
 	for (i = 0; i < run->noutputs; i++)
-		if ((ret = opened_check(&run->outputs[i])))
+		if ((ret = opened_check(&run->outputs[i])) ||
+		    (ret = set_recipe_media(plan, run->outputs[i].args)))
 			return ret;
 
 	if ((ret = opened_open(&run->source)) || (ret = opened_open(&run->injector)))

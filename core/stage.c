@@ -61,12 +61,28 @@ static int stage_files(struct pf_job *job, const struct pf_plan *plan,
 	return 0;
 }
 
+/* Folders nested deeper in the overlay are refused (the depth limit of
+ * every walk over a host folder, docs/recipes.md). */
+#define OVERLAY_MAX_DEPTH 64
+
+/* A folder on the way down the overlay: DIR itself, then its parents. */
+struct overlay_up {
+	dev_t dev;
+	ino_t ino;
+	int depth;                    /* 0 for the overlay itself */
+	const struct overlay_up *next;
+};
+
 /*
  * Check that no symlink under DIR (the overlay, whose real path is ROOT)
  * points outside ROOT: the image must not pick up files from elsewhere on
- * the host.  Returns 0, or -PF_ERECIPE with one error line naming the link.
+ * the host.  UP holds DIR and the folders above it, so a folder that is one
+ * of them (a bind mount looping back) or one deeper than OVERLAY_MAX_DEPTH
+ * is refused too.  Returns 0, or -PF_ERECIPE with one error line naming the
+ * link or folder.
  */
-static int check_overlay_links(const char *recipe, const char *root, const char *dir)
+static int check_overlay_links(const char *recipe, const char *root, const char *dir,
+			       const struct overlay_up *up)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -97,7 +113,23 @@ static int check_overlay_links(const char *recipe, const char *root, const char 
 			}
 			free(real);
 		} else if (S_ISDIR(st.st_mode)) {
-			ret = check_overlay_links(recipe, root, sub);
+			struct overlay_up here = { st.st_dev, st.st_ino, up->depth + 1, up };
+			const struct overlay_up *a;
+
+			for (a = up; a; a = a->next)
+				if (a->dev == st.st_dev && a->ino == st.st_ino)
+					break;
+			if (a) {
+				pf_err("%s: overlay: %s: this folder loops back to one above it "
+				       "(a bind mount): the tree would never end", recipe, sub);
+				ret = -PF_ERECIPE;
+			} else if (here.depth > OVERLAY_MAX_DEPTH) {
+				pf_err("%s: overlay: %s: folder tree deeper than %d levels",
+				       recipe, sub, OVERLAY_MAX_DEPTH);
+				ret = -PF_ERECIPE;
+			} else {
+				ret = check_overlay_links(recipe, root, sub, &here);
+			}
 		}
 		free(sub);
 	}
@@ -134,6 +166,8 @@ int pf_stage_plan(struct pf_job *job, const struct pf_plan *plan)
 			return ret;
 	}
 	if (plan->overlay) {
+		struct overlay_up up = { 0, 0, 0, NULL };
+		struct stat top;
 		char *root;
 
 		if (!pf_is_dir(plan->overlay)) {
@@ -143,7 +177,15 @@ int pf_stage_plan(struct pf_job *job, const struct pf_plan *plan)
 		root = realpath(plan->overlay, NULL);
 		if (!root)
 			return -PF_ENOMEM;
-		ret = check_overlay_links(plan->recipe, root, plan->overlay);
+		if (stat(root, &top) != 0) {
+			pf_err("%s: overlay: %s: %s", plan->recipe, plan->overlay,
+			       strerror(errno));
+			free(root);
+			return -PF_EIO;
+		}
+		up.dev = top.st_dev;
+		up.ino = top.st_ino;
+		ret = check_overlay_links(plan->recipe, root, plan->overlay, &up);
 		free(root);
 		if (ret)
 			return ret;

@@ -124,16 +124,31 @@ static int set_image_facts(const struct pf_host *h, struct pf_job *job, int idx,
 	return ret ? ret : h->job_set_fact(job, PF_FACT_IMAGE_NAME, name ? name : "");
 }
 
-/* Log wimlib error CODE about WHAT and return -PF_EWIM; -PF_ECANCELED
- * (not logged) when the host's progress canceled the write. */
+/*
+ * Log wimlib error CODE about WHAT, in one line, and return -PF_EWIM;
+ * -PF_ECANCELED (not logged) when the host's progress canceled the write.
+ * ERR is errno as wimlib left it: for a failed open, read or write it is
+ * the cause (No space left on device), which wimlib's code does not say.
+ */
+static int wim_fail_errno(const struct pf_host *h, const char *where, const char *what,
+			  int code, int err)
+{
+	int io = code == WIMLIB_ERR_WRITE || code == WIMLIB_ERR_READ ||
+		 code == WIMLIB_ERR_OPEN || code == WIMLIB_ERR_RENAME;
+
+	if (code == WIMLIB_ERR_ABORTED_BY_PROGRESS)
+		return -PF_ECANCELED; /* progress_cb stopped it: the run was canceled */
+	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s%s%s", where, what,
+	       wimlib_get_error_string((enum wimlib_error_code)code),
+	       io && err ? ": " : "", io && err ? strerror(err) : "");
+	return -PF_EWIM;
+}
+
+/* wim_fail_errno without a cause (the call does no I/O of its own). */
 static int wim_fail(const struct pf_host *h, const char *where, const char *what,
 		    int code)
 {
-	if (code == WIMLIB_ERR_ABORTED_BY_PROGRESS)
-		return -PF_ECANCELED; /* progress_cb stopped it: the run was canceled */
-	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s", where, what,
-	       wimlib_get_error_string((enum wimlib_error_code)code));
-	return -PF_EWIM;
+	return wim_fail_errno(h, where, what, code, 0);
 }
 
 /*
@@ -385,13 +400,14 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 		goto out;
 	memset(&info, 0, sizeof(info));
 	info.boot_index = (uint32_t)idx;
+	errno = 0; /* what the overwrite leaves is its cause */
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	if (!w) {
 		wimlib_register_progress_function(wim, progress_cb, pc);
 		w = wimlib_overwrite(wim, 0, 0);
 	}
 	if (w) {
-		ret = wim_fail(h, path, "cannot update boot.wim in place", w);
+		ret = wim_fail_errno(h, path, "cannot update boot.wim in place", w, errno);
 		goto out;
 	}
 	ret = h->job_set_wim(job, path);
@@ -485,9 +501,10 @@ static int inj_run(void *state, struct pf_job *job)
 		goto out;
 	}
 	wimlib_register_progress_function(dst, progress_cb, &pc);
+	errno = 0;
 	w = wimlib_write(dst, out_path, WIMLIB_ALL_IMAGES, 0, 0);
 	if (w) {
-		ret = wim_fail(h, out_path, "cannot write boot.wim", w);
+		ret = wim_fail_errno(h, out_path, "cannot write boot.wim", w, errno);
 		goto out;
 	}
 	ret = h->job_set_wim(job, out_path);

@@ -276,8 +276,9 @@ static int walk(const struct pf_host *h, struct pf_job *job, struct media_tree *
 		const char *dir)
 {
 	struct walk_ctx w = { h, job, t, dir };
+	int ret = outlib_walk_depth(h, NAME, dir); /* a tree that loops back ends */
 
-	return h->media_list(job, dir, walk_cb, &w);
+	return ret ? ret : h->media_list(job, dir, walk_cb, &w);
 }
 
 /* 1 when the staged medium files F hold PATH (case-insensitively). */
@@ -326,7 +327,9 @@ static int fill_share(struct out_state *s, struct pf_job *job, const char *root,
 	if (s->copy_media) {
 		ret = walk(h, job, &tree, "");
 		if (ret) {
-			h->log(PF_LOG_ERROR, NAME, "cannot list the media: %s", h->strerror(ret));
+			if (ret != -PF_EIO) /* said by the source or the walk */
+				h->log(PF_LOG_ERROR, NAME, "cannot list the media: %s",
+				       h->strerror(ret));
 			goto out;
 		}
 		for (i = 0; i < tree.n; i++) {

@@ -80,11 +80,54 @@ int read_file(const char *path, char **data, size_t *len)
 	return ret == -PF_ENOENT ? -PF_EIO : ret;
 }
 
+/* Folders nested deeper under a drivers folder are refused (the depth
+ * limit of every walk over a host folder, docs/plugins.md). */
+#define SCAN_MAX_DEPTH 64
+
+/*
+ * 1 when folder ST (below ROOT/REL) is ROOT or one of the folders on the
+ * way to ROOT/REL (same device and inode: a bind mount looping back).
+ */
+static int loops_back(const char *root, const char *rel, const struct stat *st)
+{
+	char *p = fsu_join(root, rel);
+	size_t n = strlen(root), i, len;
+	struct stat a;
+	int yes = 0;
+
+	if (!p)
+		return 0;
+	len = strlen(p);
+	for (i = n; !yes && i <= len; i++) {
+		if (i != len && p[i] != '/')
+			continue;
+		p[i] = '\0';
+		yes = stat(*p ? p : "/", &a) == 0 && a.st_dev == st->st_dev &&
+		      a.st_ino == st->st_ino;
+		p[i] = i == len ? '\0' : '/';
+	}
+	free(p);
+	return yes;
+}
+
+/* The number of names in relative path REL. */
+static int rel_depth(const char *rel)
+{
+	int n = 0;
+	const char *c;
+
+	for (c = rel; *c; c++)
+		if (*c != '/' && (c == rel || c[-1] == '/'))
+			n++;
+	return n;
+}
+
 /*
  * Add to LIST the paths, relative to ROOT, of the *.inf files (any case)
  * under ROOT/REL ("" for ROOT itself), recursively; folders reached by a
- * symbolic link are not entered.  Returns 0, -PF_EIO (logged) or
- * -PF_ENOMEM.
+ * symbolic link are not entered, and a folder that is one above it (a bind
+ * mount) or nested deeper than SCAN_MAX_DEPTH is refused.  Returns 0,
+ * -PF_EIO (logged) or -PF_ENOMEM.
  */
 int scan(const struct pf_host *h, const char *root, const char *rel,
 	 struct strv *list)
@@ -114,6 +157,19 @@ int scan(const struct pf_host *h, const char *root, const char *rel,
 			goto out;
 		}
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (rel_depth(child) > SCAN_MAX_DEPTH) {
+				h->log(PF_LOG_ERROR, NAME, "drivers: %s: folder tree deeper "
+				       "than %d levels", full, SCAN_MAX_DEPTH);
+				ret = -PF_EIO;
+				goto out;
+			}
+			if (loops_back(root, rel, &st)) {
+				h->log(PF_LOG_ERROR, NAME, "drivers: %s: this folder loops "
+				       "back to one above it (a bind mount): the tree would "
+				       "never end", full);
+				ret = -PF_EIO;
+				goto out;
+			}
 			ret = scan(h, root, child, list);
 			if (ret)
 				goto out;

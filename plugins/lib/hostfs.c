@@ -246,8 +246,53 @@ static int seen_before(struct seen *s, const char *name, int *err)
 	return 0;
 }
 
-/* List host folder DIR, calling CB for names not seen yet. */
-static int list_host(const char *dir, struct seen *seen, pf_list_cb cb, void *ctx)
+/* The folders on the way from a mapping's host folder down to the one
+ * listed, by identity: a folder below that is one of them loops back. */
+struct ancestors {
+	struct stat v[PF_MEDIA_MAX_DEPTH + 1];
+	size_t n;
+};
+
+/*
+ * Fill A with the folders from ROOT (a mapping's host folder) down to DIR
+ * (ROOT itself or below it, as hostfs_resolve builds it).  A prefix that
+ * cannot be read is left out: listing DIR then fails by itself.
+ */
+static void ancestors_of(const char *root, const char *dir, struct ancestors *a)
+{
+	size_t n = strlen(root), len = strlen(dir);
+	char *p = strdup(dir);
+	size_t i;
+
+	a->n = 0;
+	if (!p)
+		return;
+	for (i = n; i <= len && a->n < PF_MEDIA_MAX_DEPTH + 1; i++) {
+		if (i != len && p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (stat(*p ? p : "/", &a->v[a->n]) == 0)
+			a->n++;
+		p[i] = i == len ? '\0' : '/';
+	}
+	free(p);
+}
+
+/* The folder on A that folder S is (same device and inode), or -1. */
+static long ancestor_index(const struct ancestors *a, const struct stat *s)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].st_dev == s->st_dev && a->v[i].st_ino == s->st_ino)
+			return (long)i;
+	return -1;
+}
+
+/* List host folder DIR, calling CB for names not seen yet; a folder in it
+ * that is one of A (DIR or above) is refused (logged by FS). */
+static int list_host(struct hostfs *fs, const char *dir, const struct ancestors *a,
+		     struct seen *seen, pf_list_cb cb, void *ctx)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -265,12 +310,31 @@ static int list_host(const char *dir, struct seen *seen, pf_list_cb cb, void *ct
 		snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name);
 		if (stat(sub, &s) != 0 || seen_before(seen, de->d_name, &ret))
 			continue;
+		if (S_ISDIR(s.st_mode) && ancestor_index(a, &s) >= 0) {
+			fs->host->log(PF_LOG_ERROR, fs->who, "%s: this folder loops back to "
+				      "one above it (a symbolic link or a bind mount): the "
+				      "tree would never end", sub);
+			ret = -PF_EIO;
+			break;
+		}
 		st.is_dir = S_ISDIR(s.st_mode);
 		st.size = st.is_dir ? 0 : (uint64_t)s.st_size;
 		ret = cb(ctx, de->d_name, &st);
 	}
 	closedir(d);
 	return ret;
+}
+
+/* The number of names in media path PATH ("" and "/" = 0). */
+static int depth_of(const char *path)
+{
+	int n = 0;
+	const char *c;
+
+	for (c = path; *c; c++)
+		if (*c != '/' && (c == path || c[-1] == '/'))
+			n++;
+	return n;
 }
 
 /*
@@ -285,13 +349,25 @@ static int fs_list(void *m, const char *path, pf_list_cb cb, void *ctx)
 	size_t i;
 	int ret = 0, any = 0;
 
+	if (depth_of(path) >= PF_MEDIA_MAX_DEPTH) {
+		fs->host->log(PF_LOG_ERROR, fs->who, "%s: folder tree deeper than %d levels "
+			      "(a folder that loops back?)", path, PF_MEDIA_MAX_DEPTH);
+		return -PF_EIO;
+	}
 	for (i = 0; !ret && i < fs->nmaps; i++) {
 		const char *rest = below(fs->maps[i].vpath, path);
 		char *full = NULL;
 
 		if (rest) {
 			if (hostfs_resolve(fs->maps[i].host, rest, &full) == 0) {
-				int e = list_host(full, &seen, cb, ctx);
+				struct ancestors *a = malloc(sizeof(*a));
+				int e = -PF_ENOMEM;
+
+				if (a) {
+					ancestors_of(fs->maps[i].host, full, a);
+					e = list_host(fs, full, a, &seen, cb, ctx);
+					free(a);
+				}
 
 				if (e != -PF_ENOENT)
 					ret = e;

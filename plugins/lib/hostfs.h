@@ -15,6 +15,12 @@
 
 struct hostfs;
 
+#ifndef PF_MEDIA_MAX_DEPTH
+/* Folders nested deeper are refused (Windows media nest about 10 deep):
+ * the depth limit of every tree walk over media (docs/plugins.md). */
+#define PF_MEDIA_MAX_DEPTH 64
+#endif
+
 /* An empty tree; `who` names the plugin in messages.  NULL on no memory. */
 struct hostfs *hostfs_new(const struct pf_host *host, const char *who);
 
@@ -22,7 +28,10 @@ struct hostfs *hostfs_new(const struct pf_host *host, const char *who);
 int hostfs_map(struct hostfs *fs, const char *vpath, const char *host);
 
 /* The media operations over a hostfs; the media state is the hostfs and
- * ops->free frees it. */
+ * ops->free frees it.  Listing a folder deeper than PF_MEDIA_MAX_DEPTH, or
+ * one holding a folder that is itself or one above it (a symbolic link or
+ * a bind mount looping back: same st_dev and st_ino), fails with -PF_EIO
+ * and one error line naming the host path, so no walk runs forever. */
 extern const struct pf_media_ops hostfs_ops;
 
 /*

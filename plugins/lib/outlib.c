@@ -295,10 +295,11 @@ struct walk {
 	struct outlib_files *f;
 	const char *dir;      /* media folder being listed */
 	int err;
+	const char *who;      /* the output, for messages */
 };
 
 static int walk_dir(const struct pf_host *h, struct pf_job *job, struct outlib_files *f,
-		    const char *dir);
+		    const char *who, const char *dir);
 
 /* Lower-case copy of S (malloc'd). */
 static char *lower(const char *s)
@@ -322,7 +323,7 @@ static int walk_cb(void *ctx, const char *name, const struct pf_stat *st)
 	if (!own(w->f, path))
 		return -PF_ENOMEM;
 	if (st->is_dir)
-		return walk_dir(w->h, w->job, w->f, path);
+		return walk_dir(w->h, w->job, w->f, w->who, path);
 	{
 		struct outlib_file x = { 0 };
 
@@ -338,11 +339,27 @@ static int walk_cb(void *ctx, const char *name, const struct pf_stat *st)
 
 /* Add every file under media folder DIR. */
 static int walk_dir(const struct pf_host *h, struct pf_job *job, struct outlib_files *f,
-		    const char *dir)
+		    const char *who, const char *dir)
 {
-	struct walk w = { h, job, f, dir, 0 };
+	struct walk w = { h, job, f, dir, 0, who };
+	int ret = outlib_walk_depth(h, who, dir);
 
-	return h->media_list(job, dir, walk_cb, &w);
+	return ret ? ret : h->media_list(job, dir, walk_cb, &w);
+}
+
+int outlib_walk_depth(const struct pf_host *h, const char *who, const char *dir)
+{
+	const char *c;
+	int n = 0;
+
+	for (c = dir; *c; c++)
+		if (*c != '/' && (c == dir || c[-1] == '/'))
+			n++;
+	if (n < PF_MEDIA_MAX_DEPTH)
+		return 0;
+	h->log(PF_LOG_ERROR, who, "%s: folder tree deeper than %d levels (a folder "
+	       "that loops back?)", dir, PF_MEDIA_MAX_DEPTH);
+	return -PF_EIO;
 }
 
 static int cmp_path(const void *a, const void *b)
@@ -374,7 +391,7 @@ int outlib_medium_files(const struct pf_host *h, struct pf_job *job, const char 
 	}
 	for (i = 0; !ret && top_dirs[i]; i++)
 		if (h->media_stat(job, top_dirs[i], &st) == 0 && st.is_dir)
-			ret = walk_dir(h, job, &f, top_dirs[i]);
+			ret = walk_dir(h, job, &f, who, top_dirs[i]);
 	if (!ret && wim) {
 		struct outlib_file x = { 0 };
 		struct stat hs;

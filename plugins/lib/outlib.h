@@ -99,6 +99,19 @@ struct outlib_files {
 };
 int outlib_medium_files(const struct pf_host *h, struct pf_job *job, const char *who,
 			struct outlib_files *out);
+
+#ifndef PF_MEDIA_MAX_DEPTH
+/* Folders nested deeper are refused (Windows media nest about 10 deep):
+ * the depth limit of every tree walk over media (docs/plugins.md). */
+#define PF_MEDIA_MAX_DEPTH 64
+#endif
+
+/*
+ * Before listing media folder DIR in a recursive walk: 0, or -PF_EIO with
+ * one error line (WHO) when DIR is PF_MEDIA_MAX_DEPTH or more names deep,
+ * so a tree that loops back (and a source that does not say so) ends.
+ */
+int outlib_walk_depth(const struct pf_host *h, const char *who, const char *dir);
 void outlib_files_free(struct outlib_files *f);
 
 /*

@@ -169,6 +169,20 @@ static void pxe_close(void *state)
 	free(s);
 }
 
+/* 1 when folder DIR is "." in other words ("./", "./."): the output folder,
+ * which resolve_tree refuses with its own line. */
+static int dot_only(const char *dir)
+{
+	const char *c;
+
+	if (*dir == '/')
+		return 0;
+	for (c = dir; *c; c++)
+		if (*c != '.' && *c != '/')
+			return 0;
+	return !strstr(dir, "..");
+}
+
 /*
  * Read and check every argument, so a wrong recipe fails before any work
  * is done.  *STATE is a struct pxe_state, freed by pxe_close.
@@ -263,6 +277,11 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 			goto out;
 		}
 		if (check_wimboot(host, s->wimboot))
+			goto out;
+		/* the media names it injects, before any work (issue 12);
+		 * dir = "." first, which the run refuses (resolve_tree) */
+		if (!dot_only(s->dir) &&
+		    plan_check_media_names(host, host->arg_string(args, "recipe_media")))
 			goto out;
 	} else {
 		if (s->wimboot)

@@ -308,6 +308,66 @@ static int plan_injected(const struct pf_host *h, struct plan *p)
 	return ret;
 }
 
+/*
+ * Check, in the open step, the names wimboot would inject from the medium
+ * paths of the recipe (LIST, one a line, as the core gives them in
+ * recipe_media): the same rules as plan_injected, so a name the iPXE tree
+ * refuses fails the run before any work.  Returns 0 or -PF_ERECIPE
+ * (logged) or -PF_ENOMEM.
+ */
+int plan_check_media_names(const struct pf_host *h, const char *list)
+{
+	char *copy = strdup(list ? list : ""), *line, *save = NULL;
+	char **bases = NULL; /* the paths checked so far */
+	size_t n = 0, j;
+	int ret = copy ? 0 : -PF_ENOMEM;
+
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; !ret && line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *base = strrchr(line, '/');
+		char **grown;
+
+		base = base ? base + 1 : line;
+		if (is_boot_path(line) || wimboot_keeps(base))
+			continue; /* not injected (plan_injected warns at run time) */
+		if (!plain_name(base) || strlen(base) > INJECT_NAME_MAX) {
+			h->log(PF_LOG_ERROR, NAME, "outputs.pxe: %s: wimboot injects it as "
+			       "\"%s\", which must be 1 to %d letters, digits, '.', '-' or "
+			       "'_': rename it", line, base, INJECT_NAME_MAX);
+			ret = -PF_ERECIPE;
+			break;
+		}
+		for (j = 0; j < n; j++) {
+			const char *other = strrchr(bases[j], '/');
+
+			if (!strcasecmp(other ? other + 1 : bases[j], base)) {
+				h->log(PF_LOG_ERROR, NAME, "outputs.pxe: %s and %s: "
+				       "wimboot puts both in X:\\Windows\\System32 as \"%s\": "
+				       "rename one", bases[j], line, base);
+				ret = -PF_ERECIPE;
+				break;
+			}
+		}
+		if (!ret && n + 1 > INJECT_MAX) {
+			h->log(PF_LOG_ERROR, NAME, "outputs.pxe: more than %d medium files to "
+			       "inject: wimboot's virtual disk holds no more", INJECT_MAX);
+			ret = -PF_ERECIPE;
+		}
+		if (ret)
+			break;
+		grown = realloc(bases, (n + 1) * sizeof(*grown));
+		if (!grown) {
+			ret = -PF_ENOMEM;
+			break;
+		}
+		bases = grown;
+		bases[n++] = line; /* points into COPY */
+	}
+	free(bases);
+	free(copy);
+	return ret;
+}
+
 /* The medium file at PATH, or NULL. */
 static const struct outlib_file *medium_file(const struct plan *p, const char *path)
 {

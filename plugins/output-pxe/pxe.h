@@ -108,6 +108,7 @@ void plan_free(struct plan *p);
 int plan_text(struct plan *p, const char *rel, char *buf, size_t len);
 int plan_pxelinux(struct pxe_state *s, struct pf_job *job, struct plan *p);
 int plan_ipxe(struct pxe_state *s, struct pf_job *job, struct plan *p);
+int plan_check_media_names(const struct pf_host *h, const char *list);
 
 /* config.c */
 int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p);
