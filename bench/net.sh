@@ -64,7 +64,9 @@ echo "# veths and a bridge between network namespaces on one host: no wire, the 
 
 build net "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\" },
   samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\" }"
-build guest "samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
+# (a pxe tree too: serve() waits for nginx)
+build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\" },
+  samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
 T=$W/net/tftp
 head -c $((HTTP_MB * 1000000)) /dev/urandom >"$T/boot.wim" &&
 	head -c $((TFTP_MB * 1000000)) "$T/boot.wim" >"$T/boot-tftp.wim" &&
@@ -117,10 +119,12 @@ for n in $CLIENTS; do round tftp-1432 "$n"; done
 for n in $CLIENTS; do round tftp-hpa "$n"; done
 
 # ---- SMB: smbclient readers, smbd memory --------------------------------------
-# smbd_mem SID: "PRIVATE_KB PSS_KB", summed over the processes of session SID
+# smbd_mem: "PRIVATE_KB PSS_KB", summed over the smbd processes in the
+# server namespace (the main one, its helpers and one per client)
 smbd_mem() {
-	for p in $(ps -o pid= -s "$1"); do
-		cat "/proc/$p/smaps_rollup" 2>/dev/null
+	for p in $(pgrep -x smbd); do
+		[ "$(stat -L -c %i "/proc/$p/ns/net" 2>/dev/null)" = "$SNS" ] &&
+			cat "/proc/$p/smaps_rollup" 2>/dev/null
 	done | awk '/^Private_(Clean|Dirty):/ { pr += $2 } /^Pss:/ { ps += $2 }
 		END { printf "%d %d\n", pr, ps }'
 }
@@ -133,14 +137,14 @@ smb_round() {
 	i=0 cpids=
 	while [ $i -lt "$n" ]; do
 		i=$((i + 1))
-		(s=$(now); ipn "$C" timeout 900 smbclient //10.77.0.2/REMINST -U "$cred" "$@" \
+		(s=$(now); ipn "$C" timeout 900 smbclient -t 300 //10.77.0.2/REMINST -U "$cred" "$@" \
 			-c "get big.bin /dev/null" >"$O/e.$i" 2>&1
 		echo "$? $(( ($(now) - s) / 1000000 ))" >"$O/r.$i") &
 		cpids="$cpids $!"
 	done
 	# sample smbd's memory until every reader is done
 	while [ "$(ls "$O" | grep -c '^r\.')" -lt "$n" ]; do
-		smbd_mem "$sid" >>"$O/mem"
+		smbd_mem >>"$O/mem"
 		sleep 0.2
 	done
 	for p in $cpids; do wait "$p"; done
@@ -187,6 +191,7 @@ EOF
 		printf '\tusername map = %s/samba/users.map\n[REMINST]\n\tpath = %s/samba/share\n\tvalid users = nobody\n' "$st" "$1"
 	fi
 }
+SNS=$(stat -L -c %i "/run/netns/$S")
 SIGNED="--option=client signing = required"
 SMB3="--option=client min protocol = SMB3"
 echo
