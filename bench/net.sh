@@ -54,7 +54,7 @@ now() { date +%s%N; }
 stats() { awk 'NR == 1 || $1 < lo { lo = $1 } $1 > hi { hi = $1 } { s += $1 }
 	END { printf "%.2f/%.2f/%.2f", lo, s / NR, hi }' "$1"; }
 # mbps BYTES NS: MB/s
-mbps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.0f", b / (t / 1e9) / 1e6 }'; }
+mbps() { awk -v b="$1" -v t="$2" 'BEGIN { r = b / (t / 1e9) / 1e6; printf(r < 10 ? "%.1f" : "%.0f", r) }'; }
 bad=0
 fail() { echo "FAIL: $*"; bad=1; }
 
@@ -119,14 +119,15 @@ for n in $CLIENTS; do round tftp-1432 "$n"; done
 for n in $CLIENTS; do round tftp-hpa "$n"; done
 
 # ---- SMB: smbclient readers, smbd memory --------------------------------------
-# smbd_mem: "PRIVATE_KB PSS_KB", summed over the smbd processes in the
-# server namespace (the main one, its helpers and one per client)
+# smbd_mem: "PRIVATE_KB PSS_KB PROCESSES", summed over the smbd processes
+# in the server namespace (the main one and one per client session)
 smbd_mem() {
-	for p in $(pgrep -x smbd); do
+	# (by command line: a session's process name can differ from "smbd")
+	for p in $(pgrep -f '^/usr/sbin/smbd -F --no-process-group|^smbd -F --no-process-group'); do
 		[ "$(stat -L -c %i "/proc/$p/ns/net" 2>/dev/null)" = "$SNS" ] &&
 			cat "/proc/$p/smaps_rollup" 2>/dev/null
-	done | awk '/^Private_(Clean|Dirty):/ { pr += $2 } /^Pss:/ { ps += $2 }
-		END { printf "%d %d\n", pr, ps }'
+	done | awk '/^Private_(Clean|Dirty):/ { pr += $2 } /^Pss:/ { ps += $2; n++ }
+		END { printf "%d %d %d\n", pr, ps, n }'
 }
 # smb_round CONFIG SID N USER%PW [OPTIONS...]: N readers of big.bin at once
 smb_round() {
@@ -152,9 +153,10 @@ smb_round() {
 	ok=$(cat "$O"/r.* | awk '$1 == 0' | wc -l)
 	[ "$ok" -eq "$n" ] || fail "smb $cfg x $n: $((n - ok)) readers failed: $(cat "$O"/e.* | grep -m1 NT_STATUS)"
 	cat "$O"/r.* | awk '{ print $2 / 1000 }' >"$O/times"
-	peak=$(awk '$1 > p { p = $1 } $2 > q { q = $2 } END { printf "%.0f %.0f", p / 1024, q / 1024 }' "$O/mem")
-	printf '%-14s %7d %8s MB/s %20s s %9s MB %7s MB\n' "$cfg" "$n" \
-		"$(mbps $((n * SMB_MB * 1000000)) "$dt")" "$(stats "$O/times")" ${peak:-? ?}
+	# the peaks, and the number of smbd processes in the sample of the peak
+	peak=$(awk '$1 > p { p = $1; k = $3 } $2 > q { q = $2 } END { printf "%.0f %.0f %d", p / 1024, q / 1024, k }' "$O/mem")
+	printf '%-14s %7d %8s MB/s %20s s %9s MB %7s MB %5s\n' "$cfg" "$n" \
+		"$(mbps $((n * SMB_MB * 1000000)) "$dt")" "$(stats "$O/times")" ${peak:-? ? ?}
 }
 # smbd_wait: until a (made-up) session gets an answer from smbd
 smbd_wait() {
@@ -195,8 +197,8 @@ SNS=$(stat -L -c %i "/run/netns/$S")
 SIGNED="--option=client signing = required"
 SMB3="--option=client min protocol = SMB3"
 echo
-echo "# SMB: smbclient readers of a $SMB_MB MB file; smbd memory: peak sum over its processes"
-printf '%-14s %7s %13s %22s %12s %10s\n' config readers aggregate "per reader min/avg/max" "smbd private" "smbd Pss"
+echo "# SMB: smbclient readers of a $SMB_MB MB file; smbd memory: peak sum over its processes (smbds: how many, at that peak)"
+printf '%-14s %7s %13s %22s %12s %10s %5s\n' config readers aggregate "per reader min/avg/max" "smbd private" "smbd Pss" smbds
 for cfg in $SMB_CONFIGS; do
 	case $cfg in
 	auth*) o=net cred="peforge-deploy%$PW" guest=0 ;;
