@@ -178,6 +178,8 @@ minimal_conf() {
 	interfaces = eth0
 	bind interfaces only = yes
 	disable netbios = yes
+	# no RPC daemons (samba-dcerpcd would outlive smbd)
+	rpc start on demand helpers = no
 	pid directory = $st/samba/run
 	lock directory = $st/samba/lock
 	state directory = $st/samba/state
