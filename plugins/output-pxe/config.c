@@ -323,6 +323,37 @@ static void put_heading(FILE *f, const char *text, char c)
 	fputc('\n', f);
 }
 
+/* README.txt's advice on speed: the payload (boot.wim, or winpe.iso for
+ * PXELINUX) over HTTP rather than TFTP, with the figures measured by
+ * bench/net.sh (docs/performance-network.md). */
+static void put_speed(FILE *f, const struct pxe_state *s)
+{
+	const char *what = s->loader == LOADER_IPXE ? "boot.wim" : "winpe.iso";
+
+	fprintf(f, "\n");
+	put_heading(f, "4. Speed: the payload over HTTP, not TFTP", '-');
+	if (s->http)
+		fprintf(f, "This tree sends %s over HTTP; keep it that way.\n", what);
+	else
+		fprintf(f, "This tree sends %s over TFTP. Rebuild it with http = "
+			"\"http://SERVER/PATH\"\nin outputs.pxe and serve this folder "
+			"there (peforge serve does both).\n", what);
+	fprintf(f, "TFTP sends one block and waits for its acknowledgement, so a "
+		"client gets a\nfew MB/s however fast the network is. Measured in "
+		"peforge's network lab\n(bench/net.sh, docs/performance-network.md: "
+		"one loaded 2-core machine):\n"
+		"  HTTP (nginx)              200 MB: 0.6 s for one client; 32 clients at "
+		"once\n                            24 s each (205 MB/s in all)\n"
+		"  TFTP, 1432-byte blocks    4 MB/s for one client (200 MB: 50 s); 32 "
+		"clients\n  (iPXE, most firmware)     share 9 MB/s (200 MB: 12 minutes "
+		"each)\n"
+		"  TFTP, 512-byte blocks     0.75 MB/s for one client (200 MB: 4.5 "
+		"minutes)\n"
+		"Over TFTP, every client that boots at once slows the others down; "
+		"over\nHTTP a web server with sendfile hands the same file from memory "
+		"to all.\n");
+}
+
 /* README.txt: what the tree holds and how to serve it, paths filled in. */
 int gen_readme(const struct pxe_state *s, struct plan *p)
 {
@@ -424,6 +455,7 @@ int gen_readme(const struct pxe_state *s, struct plan *p)
 		s->full ? "" : "; ufw allow 4011/udp", s->http ? "; ufw allow 80/tcp" : "");
 	fprintf(t.f, "  firewall-cmd --add-service=dhcp --add-service=tftp%s%s\n",
 		s->full ? "" : " --add-port=4011/udp", s->http ? " --add-service=http" : "");
+	put_speed(t.f, s);
 	ret = text_end(&t);
 	if (!ret)
 		ret = plan_text(p, "README.txt", t.buf, t.len);

@@ -158,11 +158,15 @@ URL=http://10.77.0.2/pe
 
 # ---- peforge serve ----------------------------------------------------------
 SERVE_PID=
-# serve OUTDIR: start `peforge serve OUTDIR` in the server namespace, wait
-# until it says it is serving and nginx answers
+# serve OUTDIR [OPTIONS...]: start `peforge serve OUTDIR --interface eth0
+# OPTIONS` (default: --dhcp proxy) in the server namespace, wait until it
+# says it is serving and nginx answers
 serve() {
 	: >"$W/serve.log"
-	nsenter --net="/run/netns/$S" -- "$P" serve "$1" --interface eth0 --dhcp proxy >>"$W/serve.log" 2>&1 &
+	sdir=$1
+	shift
+	[ $# -gt 0 ] || set -- --dhcp proxy
+	nsenter --net="/run/netns/$S" -- "$P" serve "$sdir" --interface eth0 "$@" >>"$W/serve.log" 2>&1 &
 	SERVE_PID=$!
 	pids="$pids $SERVE_PID"
 	i=0

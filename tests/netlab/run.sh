@@ -20,6 +20,15 @@
 #          share, a write is refused
 #   stop, stop-smb   SIGTERM to peforge serve (after bios, after smb): it
 #          exits 0, and every server it started is gone (checked by PID)
+#   bios-ipxe  SeaBIOS + qemu's iPXE ROM: the iPXE tree with `http` in proxy
+#          mode (the path that never booted before issue 14): iPXE gets
+#          boot.ipxe over TFTP through the PXE menu, fetches wimboot and
+#          every file over HTTP, and the BIOS wimboot stand-in
+#          (tests/netlab/standin-wimboot-bios.S) runs and reports the size
+#          of the files iPXE handed it
+#   full   the same client and tree against `peforge serve --dhcp full`,
+#          the office router's DHCP server stopped: the address comes from
+#          serve's dnsmasq, and iPXE gets boot.ipxe's URL in the offer
 # Environment: as in lab.sh.  Exit 0 when all passed, 1 when one failed,
 # 77 when the lab cannot run here (the reason is printed).
 set -u
@@ -32,6 +41,12 @@ build uefi "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\",
   "start = { netuse = { server = \"10.77.0.2\" } },"
 build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1 },
   samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
+# the BIOS wimboot stand-in (a bzImage: tests/netlab/standin-wimboot-bios.S)
+{
+	as --32 -o "$L/wimboot-bios.o" "$SRC/tests/netlab/standin-wimboot-bios.S" &&
+	ld -m elf_i386 --oformat binary -Ttext 0 -o "$L/wimboot-bios" "$L/wimboot-bios.o"
+} >"$W/standin-bios.log" 2>&1 || die_setup "building the BIOS wimboot stand-in failed: $(tail -n 2 "$W/standin-bios.log" | tr '\n' ' ')"
+build biosipxe "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot-bios\", http = \"$URL\", timeout = 1 }"
 # the credentials the start script in boot.wim carries (never printed)
 wimlib-imagex extract "$W/uefi/tftp/boot.wim" 1 /start.cmd --dest-dir="$W/startcmd" >/dev/null 2>&1 ||
 	die_setup "no start.cmd in the uefi tree's boot.wim"
@@ -150,6 +165,82 @@ if serve "$W/guest"; then
 	result smb-guest $? "${why:-made-up credentials list the guest share ($(grep -c ' A \| N ' "$W/smb-guest.log") entries); put refused}"
 else
 	result smb-guest 1 "$why"
+fi
+
+# ipxe_checks NAME: the checks of a BIOS iPXE boot of the biosipxe tree
+# (nginx served boot.ipxe's files; the stand-in got them all); sets why
+ipxe_checks() {
+	missing=
+	for f in wimboot bootmgr BCD boot.sdi boot.wim inject/autounattend.xml; do
+		grep -q "nginx: .*\"GET /pe/$f HTTP/1.[01]\" 200 .*iPXE" "$W/serve.log" || missing="$missing $f"
+	done
+	[ -z "$missing" ] || why="${why:+$why; }not fetched from nginx by iPXE:$missing"
+	# every initrd line of boot.ipxe: iPXE hands them to wimboot in one
+	# block of at least their total size (plus a cpio header each)
+	sum=0 n=0
+	for f in $(sed -n 's|^initrd ${base}/\([^ ]*\) .*|\1|p' "$W/biosipxe/tftp/boot.ipxe"); do
+		sum=$((sum + $(stat -c %s "$W/biosipxe/tftp/$f"))) n=$((n + 1))
+	done
+	got=$(grep -a "BOOTLAB-STANDIN wimboot-bios" "$W/$1.serial" | head -n1 | tr -d '\r')
+	size=$(echo "$got" | sed -n 's/.* initrd=\([0-9a-f]*\)@.*/\1/p')
+	size=$((0x${size:-0}))
+	[ "$n" -ge 5 ] && [ "$size" -ge "$sum" ] && [ "$size" -le $((sum + n * 8192)) ] ||
+		why="${why:+$why; }the stand-in got $size bytes of initrds, boot.ipxe names $n files of $sum bytes"
+	echo "$got" | grep -q " loader=00 " && why="${why:+$why; }no boot loader id in the stand-in's header"
+}
+
+# ---- scenario bios-ipxe: BIOS iPXE, the iPXE tree over HTTP, proxy DHCP --------
+# e1000 with qemu's iPXE ROM: iPXE itself does DHCP (option 175, tag ipxe)
+t0=$(date +%s) why=
+if serve "$W/biosipxe" &&
+	boot bios-ipxe tap0 e1000,mac=52:54:00:77:00:30 "BOOTLAB-STANDIN wimboot-bios" -boot n; then
+	grep -q "dnsmasq-dhcp.*tags: ipxe, eth0" "$W/serve.log" || why="no ipxe tag in dnsmasq's log"
+	grep -q "dnsmasq: .*sent .*/boot.ipxe to 10.77.0.1[0-9][0-9]" "$W/serve.log" ||
+		why="${why:+$why; }dnsmasq did not send boot.ipxe over TFTP"
+	grep -q "DHCPACK.*10.77.0.1[0-9][0-9] 52:54:00:77:00:30" "$W/router.log" ||
+		why="${why:+$why; }the router did not give the client its address"
+	ipxe_checks bios-ipxe
+	[ -z "$why" ]
+	result bios-ipxe $? "${why:-dnsmasq sent boot.ipxe over TFTP to BIOS iPXE (tag ipxe, PXE menu); nginx served wimboot and the $n files; $got ($size bytes for $sum bytes of files)}"
+else
+	result bios-ipxe 1 "$why"
+fi
+t0=$(date +%s) why=
+if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null && stop_serve; then :; else
+	result stop-bios-ipxe 1 "${why:-peforge serve was not running}"
+fi
+
+# ---- scenario full: `peforge serve --dhcp full`, no other DHCP server ----------
+# The router's dnsmasq stops for good (this is the last scenario): the
+# client's address must come from serve's dnsmasq.
+t0=$(date +%s) why=
+rpid=$(cat "$W/router.pid" 2>/dev/null)
+if [ -n "$rpid" ]; then
+	kill "$rpid"
+	i=0
+	while kill -0 "$rpid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+if [ -z "$rpid" ] || kill -0 "$rpid" 2>/dev/null; then
+	result full 1 "the router's dnsmasq (pid ${rpid:-?}) did not stop"
+elif serve "$W/biosipxe" --dhcp full --range 10.77.0.200,10.77.0.220 &&
+	boot full tap1 e1000,mac=52:54:00:77:00:40 "BOOTLAB-STANDIN wimboot-bios" -boot n; then
+	ack=$(grep -m1 "dnsmasq-dhcp.*DHCPACK(eth0) 10.77.0.2[0-2][0-9] 52:54:00:77:00:40" "$W/serve.log" |
+		sed 's/.*\(DHCPACK\)/serve'"'"'s dnsmasq: \1/')
+	[ -n "$ack" ] || why="serve's dnsmasq did not ACK an address of its range"
+	grep -q "DHCPACK.*52:54:00:77:00:40" "$W/router.log" && why="${why:+$why; }the stopped router answered"
+	grep -q "dnsmasq-dhcp.*option: 67 bootfile-name  *$URL/boot.ipxe" "$W/serve.log" ||
+		why="${why:+$why; }iPXE was not sent $URL/boot.ipxe (option 67)"
+	ipxe_checks full
+	grep -q "nginx: 10.77.0.2[0-2][0-9] .*\"GET /pe/boot.ipxe HTTP/1.[01]\" 200" "$W/serve.log" ||
+		why="${why:+$why; }nginx did not serve boot.ipxe to an address of serve's range"
+	[ -z "$why" ]
+	result full $? "${why:-$ack; iPXE got $URL/boot.ipxe in the offer; nginx served it, wimboot and the $n files; $got}"
+else
+	result full 1 "$why"
+fi
+t0=$(date +%s) why=
+if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null && stop_serve; then :; else
+	result stop-full 1 "${why:-peforge serve was not running}"
 fi
 
 echo "# network lab: $(($(date +%s) - t_start))s"
