@@ -6,7 +6,7 @@
 # substitute the name and the OU into one fixed text, no XML tree, no
 # checks).  Not a test: run it by hand after `make`:
 #
-#     bench/unattend.sh [MACHINES] [RUNS]
+#     bench/unattend.sh [MACHINES] [RUNS]      (RUNS: also BENCH_RUNS)
 #
 # Each peforge file is built with libxml2 from the machine's resolved
 # options, linted, validated against the XSD and serialized (ASCII, CRLF).
@@ -18,7 +18,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 P=${PEFORGE:-$top/peforge}
 n=${1:-10000}
-runs=${2:-3}
+runs=${2:-${BENCH_RUNS:-3}}
 [ -x "$P" ] || { echo "build peforge first (make)" >&2; exit 1; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/peforge-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
@@ -98,3 +98,8 @@ printf 'peforge pe.machines: %.2f s, %.0f answer files/s (built with libxml2, li
 printf 'baseline string.format template loop: %.2f s, %.0f answer files/s (no checks)\n' \
 	"$t_base" "$rate_base"
 printf 'ratio peforge/baseline: %.3f\n' "$(echo "$rate_pe / $rate_base" | bc -l)"
+# the lines `make bench` shows (bench/run.sh): the rate and its ratio to
+# the baseline, one value each
+printf 'machines/s %.0f\n' "$rate_pe"
+printf 'baseline/s %.0f\n' "$rate_base"
+printf 'ratio %.3f\n' "$(echo "$rate_pe / $rate_base" | bc -l)"

@@ -287,9 +287,11 @@ static int open_plugins(const struct pf_registry *r, struct run *run, int verify
 	size_t i;
 	int ret;
 
-	if (plan->noutputs == 0) {
+	/* inplace = true without outputs: the source WIM itself is the result */
+	if (plan->noutputs == 0 && !plan->inplace) {
 		pf_err("%s: the recipe asks for no output: add e.g. "
-		       "outputs = { wim = \"boot.wim\" }", plan->recipe);
+		       "outputs = { wim = \"boot.wim\" } (or update a bare boot.wim "
+		       "source with inplace = true)", plan->recipe);
 		return -PF_ERECIPE;
 	}
 	ret = choose_source(r, plan, &run->source.p);
@@ -407,6 +409,12 @@ static void warn_unused_medium(const struct run *run)
 	for (i = 0; i < run->noutputs; i++)
 		if (strcmp(run->outputs[i].p->desc->name, "wim") != 0)
 			return;
+	if (!run->noutputs) {
+		pf_warn("%s: 'media', 'unattend' and 'machines' place files on a boot medium, "
+			"but the run has no output (it updates the source WIM in place): they "
+			"are not written anywhere", run->plan->recipe);
+		return;
+	}
 	pf_warn("%s: 'media', 'unattend' and 'machines' place files on a boot medium, "
 		"but the only output is a bare boot.wim: they are not written anywhere",
 		run->plan->recipe);
@@ -525,7 +533,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	struct pf_media_facts *facts = NULL;
 	char *outdir = NULL;
 	size_t i;
-	int ret;
+	int bare, ret;
 
 	pf_claims_reset();
 	ret = open_plugins(r, run, !o->no_verify);
@@ -536,14 +544,18 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		ret = pf_job_canceled(NULL); /* a signal during the open phase */
 	if (ret)
 		goto out;
-	if (o->dry_run) /* no output folder, and the job's own in $TMPDIR */
+	/* A dry run, or an in-place update without outputs (nothing is written
+	 * but the source WIM, which wimlib locks while it appends): no output
+	 * folder, and the job's own folder in $TMPDIR (or --tmp-dir). */
+	bare = o->dry_run || run->noutputs == 0;
+	if (bare)
 		ret = (outdir = pf_abspath(o->outdir ? o->outdir : ".")) ? 0 : -PF_ENOMEM;
 	else
 		ret = output_folder(o->outdir, &outdir);
 	if (ret)
 		goto out;
-	ret = o->dry_run ? pf_job_new_in(NULL, NULL, &run->job) /* in $TMPDIR, no lock */
-			 : pf_job_new_locked(outdir, o->tmp_parent, o->no_wait, &run->job);
+	ret = bare ? pf_job_new_in(NULL, o->dry_run ? NULL : o->tmp_parent, &run->job)
+		   : pf_job_new_locked(outdir, o->tmp_parent, o->no_wait, &run->job);
 	if (!ret)
 		ret = mark_wimboot(run->job, run->plan);
 	if (ret)
@@ -611,9 +623,12 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		goto out;
 	pf_progress_end();
 	pf_lua_secret_notice(run->lua);
-	if (o->print_outputs && !o->json)
+	if (o->print_outputs && !o->json) {
 		for (i = 0; i < run->job->noutputs; i++)
 			printf("wrote: %s\n", run->job->outputs[i]);
+		if (run->plan->inplace && run->job->wim)
+			printf("updated in place: %s\n", run->job->wim);
+	}
 	fflush(stdout);
 	ret = 0;
 out:

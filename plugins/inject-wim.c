@@ -347,6 +347,16 @@ out:
  * append them with wimlib_overwrite, so the cost follows the size of the
  * change, not of the WIM.  Only a bare boot.wim named as the recipe's
  * source (layout "wim") is ever written, and only when it is writable.
+ *
+ * What is read: the header, the blob table, the XML data and the chosen
+ * image's metadata; no old resource is read, copied or hashed, so there is
+ * nothing for pf_wim_verify_source() to check: the old resources stay where
+ * they are, byte for byte, and the new ones are compressed from the staged
+ * files with their SHA-1 computed as they are written.  The append is safe
+ * to interrupt: wimlib flags the header "write in progress", writes the new
+ * data after the old end, and rewrites the header last, so until then the
+ * header still points to the old, valid tables (an error truncates the file
+ * back); FSYNC makes the update durable before the run reports success.
  */
 static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path,
 		       struct prog_ctx *pc)
@@ -404,7 +414,7 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	if (!w) {
 		wimlib_register_progress_function(wim, progress_cb, pc);
-		w = wimlib_overwrite(wim, 0, 0);
+		w = wimlib_overwrite(wim, WIMLIB_WRITE_FLAG_FSYNC, 0);
 	}
 	if (w) {
 		ret = wim_fail_errno(h, path, "cannot update boot.wim in place", w, errno);

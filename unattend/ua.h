@@ -170,6 +170,11 @@ int pf_ua_xsd_load(const char *path, xmlSchema **out, char **err);
  * Returns 0 or -PF_UA_ENOMEM / -PF_UA_EXML (the validator could not run). */
 int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f);
 
+/* pf_ua_validate() with VC, a validation context of SCHEMA that is reused
+ * from file to file (NULL: one is made for this call). */
+int pf_ua_validate_in(xmlDoc *doc, xmlSchema *schema, xmlSchemaValidCtxt *vc,
+		      struct pf_ua_findings *f);
+
 /* ---- rules.c, rules_values.c: the lint ------------------------------------ */
 
 /* Lint state: the findings, the first out-of-memory, what the rules about
@@ -227,6 +232,7 @@ int pf_ua_lint(xmlDoc *doc, const char *raw, size_t len, struct pf_ua_findings *
 /* A loaded XSD and its path (for messages). */
 struct pf_ua_schema {
 	xmlSchema *xsd;
+	xmlSchemaValidCtxt *vc; /* one validation context, reused for every file */
 	char *path;
 };
 

@@ -223,8 +223,14 @@ int pf_ua_xsd_load(const char *path, xmlSchema **out, char **err)
 
 int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f)
 {
+	return pf_ua_validate_in(doc, schema, NULL, f);
+}
+
+int pf_ua_validate_in(xmlDoc *doc, xmlSchema *schema, xmlSchemaValidCtxt *reuse,
+		      struct pf_ua_findings *f)
+{
 	struct collect c = { f, NULL, 0 };
-	xmlSchemaValidCtxt *vc = xmlSchemaNewValidCtxt(schema);
+	xmlSchemaValidCtxt *vc = reuse ? reuse : xmlSchemaNewValidCtxt(schema);
 	size_t before = f->n;
 	int r;
 
@@ -234,7 +240,9 @@ int pf_ua_validate(xmlDoc *doc, xmlSchema *schema, struct pf_ua_findings *f)
 		pf_ua_number_nodes(doc);
 	xmlSchemaSetValidStructuredErrors(vc, on_error, &c);
 	r = xmlSchemaValidateDoc(vc, doc);
-	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaSetValidStructuredErrors(vc, NULL, NULL);
+	if (!reuse)
+		xmlSchemaFreeValidCtxt(vc);
 	if (c.ret)
 		return c.ret;
 	if (r < 0)
