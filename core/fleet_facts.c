@@ -11,6 +11,7 @@
 
 #include <lauxlib.h>
 
+#include "args.h"
 #include "fleet_facts.h"
 #include "job.h"
 #include "log.h"
@@ -258,19 +259,21 @@ out:
 	return ret;
 }
 
-/* 1 when PLAN has an output "pxe". */
-static int has_pxe(const struct pf_plan *plan)
+/* The arguments of PLAN's output "pxe", or NULL. */
+static const struct pf_args *pxe_args(const struct pf_plan *plan)
 {
 	size_t i;
 
 	for (i = 0; i < plan->noutputs; i++)
 		if (!strcmp(plan->outputs[i].name, "pxe"))
-			return 1;
-	return 0;
+			return plan->outputs[i].args;
+	return NULL;
 }
 
 int pf_fleet_facts_export(struct pf_job *job, const struct pf_plan *plan)
 {
+	const struct pf_args *pxe = pxe_args(plan);
+	const char *u;
 	int w = 0, ret;
 
 	if (plan->fleet) {
@@ -281,8 +284,17 @@ int pf_fleet_facts_export(struct pf_job *job, const struct pf_plan *plan)
 	if (plan->fleet_default != PF_FLEET_NONE)
 		w = plan->fleet_default == PF_FLEET_WIPES;
 	else if (plan->unattend)
-		w = wipes(plan->unattend, plan->unattend_len, "unattend", has_pxe(plan));
+		w = wipes(plan->unattend, plan->unattend_len, "unattend", pxe != NULL);
 	if (w < 0)
 		return w;
+	/* the pxe output's refusal, before any work (its own run says it too) */
+	u = pxe ? pf_args_get(pxe, "unknown") : NULL;
+	if (w && u && !strcmp(u, "install") && pf_args_bool(pxe, "allow_unknown_wipe", 0) != 1) {
+		pf_log(PF_LOG_ERROR, "pxe", "outputs.pxe: unknown = \"install\" with an "
+		       "answer file that wipes a disk would erase every machine that boots "
+		       "from this network and is not in pe.machines: use unknown = "
+		       "\"local\" or \"menu\", or set allow_unknown_wipe = true");
+		return -PF_ERECIPE;
+	}
 	return pf_host_table.job_set_fact(job, PF_FACT_DEFAULT_WIPES, w ? "true" : "false");
 }

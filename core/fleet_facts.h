@@ -36,7 +36,9 @@ int pf_fleet_facts_read(lua_State *L, int idx, const char *recipe, struct pf_pla
  * fleet does not know gets: pe.machines' default file, else the recipe's
  * `unattend`, else none) on JOB, before the plugins run.  An answer file
  * that is not XML erases nothing (Setup cannot read it); with a pxe output
- * in the plan that is said in a warning.  Returns 0 or an error.
+ * in the plan that is said in a warning.  The pxe output's unknown =
+ * "install" with a wiping file and no allow_unknown_wipe is refused here,
+ * before any work, with the plugin's own error line.  Returns 0 or an error.
  */
 int pf_fleet_facts_export(struct pf_job *job, const struct pf_plan *plan);
 
