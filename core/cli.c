@@ -9,6 +9,7 @@
 #include "help.h"
 #include "mkwinpeimg.h"
 #include "serve.h"
+#include "machines.h"
 #include "log.h"
 #include "peforge/plugin.h"
 
@@ -24,6 +25,7 @@ static const char usage_main[] =
 	"  unattend --check FILE                            lint and validate an answer file\n"
 	"  mkwinpeimg [mkwinpeimg options] IMAGE            drop-in for wimlib's mkwinpeimg\n"
 	"  serve OUTDIR [--interface IF] [--check|--print]  run dnsmasq, nginx and smbd for a build's trees\n"
+	"  machines list|reinstall|done OUTDIR [ID]         the fleet's install state (pxe output)\n"
 	"  plugins [--json] [-v]                            list the loaded plugins (-v: with options)\n"
 	"  demo [-o OUTDIR]                                 make demo media and build the demo recipe\n"
 	"  help [COMMAND]                                   show help (also: COMMAND --help)\n"
@@ -148,7 +150,7 @@ static const char usage_help[] =
 	"       peforge help plugin NAME\n"
 	"\n"
 	"Show the general help, or the help of COMMAND (build, inspect, unattend,\n"
-	"mkwinpeimg, serve, plugins, demo, help).\n"
+	"mkwinpeimg, serve, machines, plugins, demo, help).\n"
 	"\n"
 	"A TOPIC prints every key or option with its type, default and meaning,\n"
 	"from the declarations peforge checks them with:\n"
@@ -171,6 +173,7 @@ const char *pf_cli_help(enum pf_cmd cmd)
 	case PF_CMD_MKWINPEIMG: return pf_mkwinpeimg_usage;
 	case PF_CMD_UNATTEND: return usage_unattend;
 	case PF_CMD_SERVE: return pf_serve_usage;
+	case PF_CMD_MACHINES: return pf_machines_usage;
 	case PF_CMD_HELP: return usage_help;
 	default: return usage_main;
 	}
@@ -194,6 +197,8 @@ enum pf_cmd pf_cli_command(const char *name)
 		return PF_CMD_UNATTEND;
 	if (!strcmp(name, "serve"))
 		return PF_CMD_SERVE;
+	if (!strcmp(name, "machines"))
+		return PF_CMD_MACHINES;
 	return PF_CMD_NONE;
 }
 
@@ -355,7 +360,8 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 				return usage_error("unknown command", a);
 			if (cli->cmd == PF_CMD_HELP)
 				cli->help_for = PF_CMD_NONE;
-			if (cli->cmd == PF_CMD_MKWINPEIMG || cli->cmd == PF_CMD_SERVE) {
+			if (cli->cmd == PF_CMD_MKWINPEIMG || cli->cmd == PF_CMD_SERVE ||
+			    cli->cmd == PF_CMD_MACHINES) {
 				/* the rest is the command's own command line */
 				cli->rest = i;
 				return 0;
@@ -369,6 +375,9 @@ int pf_cli_parse(int argc, char **argv, struct pf_cli *cli)
 		} else if (cli->cmd == PF_CMD_HELP && cli->help_for == PF_CMD_NONE &&
 			   !cli->help_topic && !cli->topic) {
 			cli->help_for = pf_cli_command(a);
+			/* `help machines`: the command, then pe.machines' keys */
+			if (cli->help_for == PF_CMD_MACHINES)
+				cli->topic = pf_help_topic_name(a);
 			if (cli->help_for == PF_CMD_NONE &&
 			    !(cli->topic = pf_help_topic_name(a)))
 				return usage_error("no help for unknown command", a);

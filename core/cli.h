@@ -15,6 +15,7 @@ enum pf_cmd {
 	PF_CMD_MKWINPEIMG, /* mkwinpeimg [mkwinpeimg options] IMAGE */
 	PF_CMD_UNATTEND,   /* unattend RECIPE [--machine ID] [-o FILE] | --check FILE */
 	PF_CMD_SERVE,      /* serve OUTDIR [serve options] */
+	PF_CMD_MACHINES,   /* machines list|reinstall|done OUTDIR [ID] */
 };
 
 struct pf_cli {
@@ -40,7 +41,7 @@ struct pf_cli {
 	unsigned long long lua_max_memory_mb;    /* --lua-max-memory MB, 0: default */
 	const char **defines;  /* -D values "key=value", pointers into argv */
 	size_t ndefines;
-	int rest;              /* mkwinpeimg, serve: index of the command in
+	int rest;              /* mkwinpeimg, serve, machines: index of the command in
 				  argv; its own options follow */
 };
 

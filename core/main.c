@@ -21,6 +21,7 @@
 #include "job.h"
 #include "pipeline.h"
 #include "serve.h"
+#include "machines.h"
 #include "util.h"
 
 /* `peforge plugins [--json]`: what was loaded, from where; VERBOSE: with
@@ -154,6 +155,8 @@ int main(int argc, char **argv)
 		if (cli.help_topic)
 			break; /* help outputs, help plugin NAME: needs the plugins */
 		if (cli.topic) {
+			if (cli.help_for != PF_CMD_NONE)
+				printf("%s\n", pf_cli_help(cli.help_for));
 			ret = pf_env_init(&env);
 			if (!ret)
 				ret = pf_help_topic(&env, cli.topic);
@@ -174,6 +177,13 @@ int main(int argc, char **argv)
 	case PF_CMD_SERVE:
 		/* no plugins, no wimlib: it runs servers */
 		ret = pf_serve_main(argc - cli.rest, argv + cli.rest);
+		if (ret && ret != -PF_EUSAGE && pf_log_error_count() == 0)
+			pf_err("%s", pf_strerror(ret));
+		pf_cli_free(&cli);
+		return ret == -PF_EUSAGE ? 2 : ret ? 1 : 0;
+	case PF_CMD_MACHINES:
+		/* no plugins, no wimlib: files of OUTDIR only */
+		ret = pf_machines_main(argc - cli.rest, argv + cli.rest);
 		if (ret && ret != -PF_EUSAGE && pf_log_error_count() == 0)
 			pf_err("%s", pf_strerror(ret));
 		pf_cli_free(&cli);

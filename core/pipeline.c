@@ -11,6 +11,7 @@
 #include "args.h"
 #include "claims.h"
 #include "error.h"
+#include "fleet_facts.h"
 #include "job.h"
 #include "log.h"
 #include "luahost.h"
@@ -558,6 +559,8 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		   : pf_job_new_locked(outdir, o->tmp_parent, o->no_wait, &run->job);
 	if (!ret)
 		ret = mark_wimboot(run->job, run->plan);
+	if (!ret)
+		ret = pf_fleet_facts_export(run->job, run->plan);
 	if (ret)
 		goto out;
 

@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "fleet_facts.h"
 #include "log.h"
 #include "recipe.h"
 #include "recipe_check.h"
@@ -116,6 +117,7 @@ void pf_plan_free(struct pf_plan *p)
 	free(p->drivers);
 	free(p->drivers_dest);
 	free(p->unattend);
+	free(p->fleet);
 	for (i = 0; i < p->noutputs; i++) {
 		free(p->outputs[i].name);
 		pf_args_free(p->outputs[i].args);
@@ -547,12 +549,9 @@ static int read_drivers(lua_State *L, int idx, const char *recipe,
 	return 0;
 }
 
-/*
- * Read `machines`, the table pe.machines{...} returns: its `files` (medium
- * path -> answer file text, one per machine plus a default) are added to
- * the medium's files, like `media`, so they reach the ISO root and the
- * Samba share.
- */
+/* Read `machines`, the table pe.machines{...} returns: its `files` join the
+ * medium's files, like `media` (the ISO root, the Samba share); its list of
+ * machines becomes the fleet (core/fleet_facts.c). */
 static int read_machines(lua_State *L, int idx, const char *recipe, const char *dir,
 			 struct pf_plan *p)
 {
@@ -588,7 +587,7 @@ static int read_machines(lua_State *L, int idx, const char *recipe, const char *
 	free(more);
 	sort_files(p->media, p->nmedia);
 	p->nmachine_files = n;
-	return 0;
+	return pf_fleet_facts_read(L, idx, recipe, p);
 }
 
 /* Check every key of the recipe table at IDX against the schema. */

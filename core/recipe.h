@@ -42,6 +42,9 @@ struct pf_plan {
 	char *unattend;      /* answer file text, or NULL */
 	size_t unattend_len;
 	size_t nmachine_files; /* of media: the per-machine answer files */
+	char *fleet;         /* the known machines by MAC (PF_FACT_FLEET), or NULL */
+	int fleet_default;   /* pe.machines' default answer file: PF_FLEET_NONE,
+			      * PF_FLEET_KEEPS or PF_FLEET_WIPES (fleet_facts.h) */
 	int keep_setup;
 	int inplace;
 	struct pf_plan_output *outputs; /* sorted by name */

@@ -504,6 +504,7 @@ int pf_serve_main(int argc, char **argv)
 		s.smb_port = 445;
 	s.srv[PF_SRV_DNSMASQ].enabled = s.srv[PF_SRV_NGINX].enabled = !!s.pxe;
 	s.srv[PF_SRV_SMBD].enabled = !!s.samba;
+	s.fleet = pf_serve_has_fleet(&s);
 	ret = find_interface(&s);
 	if (!ret)
 		ret = find_programs(&s);

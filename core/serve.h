@@ -11,6 +11,7 @@
 #define PEFORGE_CORE_SERVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The usage text of `peforge serve`. */
 extern const char pf_serve_usage[];
@@ -55,6 +56,8 @@ struct pf_serve {
 	char *pxe;               /* the pxe tree, or NULL */
 	char *samba;             /* the samba tree, or NULL */
 	int ipxe;                /* the pxe tree is an iPXE tree */
+	int fleet;               /* the pxe tree has a fleet and there is a samba
+				    tree: the status share and its watch */
 	int lpxelinux;           /* pxelinux tree with lpxelinux.0 (HTTP) */
 	char *http_url;          /* the tree's base URL, or NULL */
 	char *http_prefix;       /* its path ("/pe"), or NULL */
@@ -82,6 +85,17 @@ int pf_serve_write_units(const struct pf_serve *s);
 /* The command line of ARGV as one shell-quoted line (malloc'd). */
 char *pf_serve_cmdline(char *const *argv);
 void pf_serve_free_argv(char **argv);
+
+/* serve_status.c: the fleet's install reports (docs/fleet.md). */
+#define PF_SERVE_STATUS_SHARE "peforge-status"
+/* 1 when S has a samba tree and a pxe tree with a fleet (fleet.tsv). */
+int pf_serve_has_fleet(const struct pf_serve *s);
+/* The write-only status share's section of smb.conf, into F (DEPLOY: the
+ * deployment account's sessions, else guest ones). */
+int pf_serve_status_conf(const struct pf_serve *s, FILE *f, int deploy);
+/* Read, judge, apply and delete every report in STATE/status; one line
+ * each on stdout and in LOG (may be NULL). */
+int pf_serve_status_scan(const struct pf_serve *s, FILE *log);
 
 /* serve_run.c: run the enabled servers until SIGINT/SIGTERM or until one
  * of them dies; relay their output, each line prefixed with the name. */

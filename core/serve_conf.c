@@ -308,6 +308,8 @@ static int smb_conf(const struct pf_serve *s, FILE *f)
 	fprintf(f, "\tlog file = %s/samba/log.%%m\n\tmax log size = 1000\n", s->state);
 	if (deploy)
 		fprintf(f, "\tusername map = %s/samba/users.map\n", s->state);
+	if (s->fleet)
+		pf_serve_status_conf(s, f, deploy);
 	free(text);
 	free(path);
 	return 0;
@@ -406,6 +408,9 @@ int pf_serve_write_state(const struct pf_serve *s)
 		ret = mkdir_in(s->state, sub[i], 0755);
 	if (!ret)
 		ret = mkdir_in(s->state, "samba/private", 0700);
+	/* the reports' folders: clients' sessions pass through, never list */
+	if (!ret && s->fleet)
+		ret = mkdir_in(s->state, "status", 0711);
 	for (k = 0; !ret && k < PF_SRV_COUNT; k++) {
 		const struct pf_srv *v = &s->srv[k];
 

@@ -295,8 +295,11 @@ int pf_serve_run(struct pf_serve *s)
 							 ": proxy DHCP, TFTP, HTTP") : "",
 		s->samba ? (s->pxe ? ", SMB" : ": SMB") : "", s->state);
 	while (!died) {
-		sig = wait_event(kids, n, sfd, log, -1);
-		if (sig == SIGCHLD)
+		/* with a fleet: the install reports are looked at every second */
+		sig = wait_event(kids, n, sfd, log, s->fleet ? now_ms() + 1000 : -1);
+		if (sig == 0 && s->fleet)
+			pf_serve_status_scan(s, log);
+		else if (sig == SIGCHLD)
 			reap(kids, n, &died);
 		else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 			break;

@@ -2,9 +2,11 @@
  * (join, is_dir, read_file, rm_rf, copies with progress, file trees) and the
  * output helpers of outlib (whole-or-absent folders, writing one file of a
  * tree from the media, a host file or bytes) and batch, the one escaping
- * function for the inside of double quotes in a cmd.exe batch line. */
+ * function for the inside of double quotes in a cmd.exe batch line, and
+ * fleet (fleet.tsv, machines.state and the live boot entries of #15). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 #include "fsutil.h"
 #include "outlib.h"
 #include "batch.h"
+#include "fleet.h"
 
 /* DIR/REL (malloc'd). */
 static char *at(const char *dir, const char *rel)
@@ -601,6 +604,293 @@ START_TEST(test_enospc_says_why)
 }
 END_TEST
 
+
+/* A hand-made pxe tree in the contract's layout below a new OUTDIR:
+ * OUTDIR/pxe/machines/fleet.tsv with LOADER and two machines (LAB-01 with
+ * two MACs), each with its three variants. */
+static char *fleet_tree(const char *loader)
+{
+	static const char *macs[] = { "52-54-00-12-34-56", "52-54-00-12-34-57",
+				      "52-54-00-aa-bb-cc" };
+	static const char *variants[] = { "install", "menu", "local" };
+	char *out = test_tmpdir(), *pxe = at(out, "pxe"), *md = at(pxe, "machines");
+	char *cfg = at(pxe, "pxelinux.cfg"), *tsv = NULL, *p;
+	const char *ext = strcmp(loader, "ipxe") ? "cfg" : "ipxe";
+	size_t i, j;
+
+	ck_assert_int_eq(mkdir(pxe, 0755), 0);
+	ck_assert_int_eq(mkdir(md, 0755), 0);
+	ck_assert_int_eq(mkdir(cfg, 0755), 0);
+	ck_assert_int_ge(asprintf(&tsv, "# peforge fleet: written by peforge build (pxe "
+				  "output); do not edit\nloader\t%s\nknown\tinstall\n"
+				  "unknown\tlocal\nmachine\t%s\tLAB-01\twipe\n"
+				  "machine\t%s\tLAB-01\twipe\nmachine\t%s\tsn-XYZ\tkeep\n",
+				  loader, macs[0], macs[1], macs[2]), 0);
+	free(test_write(md, "fleet.tsv", tsv));
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++) {
+			char *name = NULL, *text = NULL;
+
+			ck_assert_int_ge(asprintf(&name, "%s.%s.%s", macs[i], variants[j], ext), 0);
+			ck_assert_int_ge(asprintf(&text, "%s %s\n", variants[j], macs[i]), 0);
+			free(test_write(md, name, text));
+			free(name);
+			free(text);
+		}
+	p = at(out, ".pxe.tmp-x"); /* a half-written output does not count */
+	ck_assert_int_eq(mkdir(p, 0755), 0);
+	free(p);
+	free(tsv);
+	free(cfg);
+	free(md);
+	free(pxe);
+	return out;
+}
+
+START_TEST(test_fleet_mac_norm)
+{
+	static const char *good[] = { "52:54:00:12:34:56", "52-54-00-12-34-56",
+				      "52:54:00:12:34:56", "525400123456", "5254.0012.3456",
+				      "01-52-54-00-12-34-56", "52-54-00-12-34-56" };
+	static const char *bad[] = { "", "52:54:00:12:34", "52:54:00:12:34:56:78",
+				     "52:54:00:12:34:5g", "5:254:00:12:34:56", ":525400123456",
+				     "525400123456:", "52 54 00 12 34 56", "02-52-54-00-12-34-56" };
+	char m[PF_FLEET_MACLEN];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_int_eq(pf_fleet_mac_norm(good[i], m), 0);
+		ck_assert_str_eq(m, "52-54-00-12-34-56");
+	}
+	ck_assert_int_eq(pf_fleet_mac_norm("AA:BB:CC:DD:EE:FF", m), 0);
+	ck_assert_str_eq(m, "aa-bb-cc-dd-ee-ff");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(pf_fleet_mac_norm(bad[i], m) == -PF_EINVAL, "%s", bad[i]);
+}
+END_TEST
+
+START_TEST(test_fleet_state_load)
+{
+	char *dir = test_tmpdir(), err[256] = "";
+	struct pf_fleet_state *s = NULL;
+	static const char *bad[] = {
+		"52-54-00-12-34-56\tLAB-01\tstarted\n",
+		"52-54-00-12-34-56\tLAB-01\tbroken\t1\n",
+		"nope\tLAB-01\tdone\t1\n",
+		"52-54-00-12-34-56\tLAB-01\tdone\tsoon\n",
+		"52-54-00-12-34-56\tLAB-01\tdone\t1\textra\n",
+		"52-54-00-12-34-56\tA\tdone\t1\n52:54:00:12:34:56\tA\tdone\t2\n",
+	};
+	size_t i;
+
+	/* no file: an empty state, everyone waiting */
+	ck_assert_int_eq(pf_fleet_state_load(dir, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(pf_fleet_state_of(s, "52:54:00:12:34:56"), "waiting");
+	ck_assert_int_eq(pf_fleet_state_changed(s, "52:54:00:12:34:56"), 0);
+	pf_fleet_state_free(s);
+	ck_assert_str_eq(pf_fleet_state_of(NULL, "52:54:00:12:34:56"), "waiting");
+
+	free(test_write(dir, "machines.state", "# comment\n"
+			"52-54-00-12-34-56\tLAB-01\tstarted\t1700000000\r\n\n"
+			"52-54-00-aa-bb-cc\tsn-XYZ\tdone\t1700000001\n"
+			"52-54-00-12-34-57\tLAB-01\twaiting\t1700000002"));
+	ck_assert_int_eq(pf_fleet_state_load(dir, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(pf_fleet_state_of(s, "52:54:00:12:34:56"), "started");
+	ck_assert_str_eq(pf_fleet_state_of(s, "52-54-00-AA-BB-CC"), "done");
+	ck_assert_str_eq(pf_fleet_state_of(s, "525400123457"), "waiting");
+	ck_assert_str_eq(pf_fleet_state_of(s, "52-54-00-00-00-01"), "waiting");
+	ck_assert_str_eq(pf_fleet_state_of(s, "garbage"), "waiting");
+	ck_assert_int_eq(pf_fleet_state_changed(s, "52-54-00-aa-bb-cc"), 1700000001);
+	pf_fleet_state_free(s);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		free(test_write(dir, "machines.state", bad[i]));
+		s = NULL;
+		err[0] = '\0';
+		ck_assert_int_eq(pf_fleet_state_load(dir, &s, err, sizeof(err)), -PF_EINVAL);
+		ck_assert_ptr_null(s);
+		ck_assert_msg(strstr(err, "machines.state:"), "%s", err);
+	}
+	fsu_rm_rf(dir, NULL);
+	free(dir);
+}
+END_TEST
+
+START_TEST(test_fleet_load)
+{
+	char *out = fleet_tree("pxelinux"), *p, err[512] = "";
+	struct pf_fleet *f = NULL;
+	size_t idx[3];
+
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), 0);
+	ck_assert_str_eq(f->loader, "pxelinux");
+	ck_assert_str_eq(f->known, "install");
+	ck_assert_str_eq(f->unknown, "local");
+	ck_assert_uint_eq(f->n, 3);
+	ck_assert_int_eq(f->m[0].wipe, 1);
+	ck_assert_int_eq(f->m[2].wipe, 0);
+	ck_assert_str_eq(f->m[2].id, "sn-XYZ");
+	p = at(out, "pxe");
+	ck_assert_str_eq(f->pxedir, p);
+	free(p);
+	ck_assert_ptr_eq(pf_fleet_by_mac(f, "52:54:00:AA:BB:CC"), &f->m[2]);
+	ck_assert_ptr_null(pf_fleet_by_mac(f, "52:54:00:00:00:01"));
+	ck_assert_uint_eq(pf_fleet_match(f, "lab-01", idx), 2);
+	ck_assert_uint_eq(idx[0], 0);
+	ck_assert_uint_eq(idx[1], 1);
+	ck_assert_uint_eq(pf_fleet_match(f, "5254.0012.3457", idx), 1);
+	ck_assert_uint_eq(idx[0], 1);
+	ck_assert_uint_eq(pf_fleet_match(f, "LAB-02", idx), 0);
+	ck_assert_str_eq(pf_fleet_variant_for(f, "waiting"), "install");
+	ck_assert_str_eq(pf_fleet_variant_for(f, "started"), "local");
+	p = pf_fleet_live_path(f, "52-54-00-12-34-56");
+	ck_assert_ptr_nonnull(strstr(p, "/pxe/pxelinux.cfg/01-52-54-00-12-34-56"));
+	free(p);
+	p = pf_fleet_variant_path(f, "52-54-00-12-34-56", "menu");
+	ck_assert_ptr_nonnull(strstr(p, "/pxe/machines/52-54-00-12-34-56.menu.cfg"));
+	free(p);
+	pf_fleet_free(f);
+
+	/* a malformed fleet.tsv says where */
+	p = at(out, "pxe/machines");
+	free(test_write(p, "fleet.tsv", "loader\tgrub\n"));
+	f = NULL;
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_EINVAL);
+	ck_assert_ptr_null(f);
+	ck_assert_msg(strstr(err, "fleet.tsv:1: loader must be one of pxelinux|ipxe"), "%s", err);
+	free(test_write(p, "fleet.tsv", "loader\tipxe\nknown\tinstall\n"));
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_EINVAL);
+	ck_assert_msg(strstr(err, "missing"), "%s", err);
+	free(test_write(p, "fleet.tsv", "loader\tipxe\nknown\tinstall\nunknown\tlocal\n"
+			"machine\t52-54-00-12-34-56\tA\twipe\nmachine\t52:54:00:12:34:56\tB\tkeep\n"));
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_EINVAL);
+	ck_assert_msg(strstr(err, "fleet.tsv:5: 52-54-00-12-34-56 appears twice"), "%s", err);
+	free(p);
+	fsu_rm_rf(out, NULL);
+
+	/* no pxe tree with a fleet */
+	ck_assert_int_eq(mkdir(out, 0755), 0);
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_ENOENT);
+	ck_assert_msg(strstr(err, "no fleet here"), "%s", err);
+	fsu_rm_rf(out, NULL);
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_ENOENT);
+	free(out);
+}
+END_TEST
+
+/* Set MAC's state in the fleet of OUT to STATE and check the live entry
+ * then holds WANT (the text of the variant). */
+static void set_and_check(const char *out, const char *mac, const char *state,
+			  const char *want_old, const char *want)
+{
+	struct pf_fleet *f = NULL;
+	struct pf_fleet_state *s = NULL;
+	const char *old = NULL;
+	char err[512] = "", *live, *text;
+
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), 0);
+	ck_assert_msg(pf_fleet_set(f, mac, state, 1700000100, &old, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_str_eq(old, want_old);
+	ck_assert_int_eq(pf_fleet_state_load(out, &s, err, sizeof(err)), 0);
+	ck_assert_str_eq(pf_fleet_state_of(s, mac), state);
+	ck_assert_int_eq(pf_fleet_state_changed(s, mac), 1700000100);
+	pf_fleet_state_free(s);
+	live = pf_fleet_live_path(f, mac);
+	text = slurp(live);
+	ck_assert_str_eq(text, want);
+	ck_assert_uint_eq(mode_of(live), 0644);
+	free(text);
+	free(live);
+	pf_fleet_free(f);
+}
+
+START_TEST(test_fleet_set)
+{
+	static const char *loaders[] = { "pxelinux", "ipxe" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		char *out = fleet_tree(loaders[i]), *st, *text, *lock, err[512] = "";
+		struct pf_fleet *f = NULL;
+		DIR *d;
+		struct dirent *de;
+		mode_t um = umask(077);
+
+		set_and_check(out, "52-54-00-12-34-56", "started", "waiting",
+			      "local 52-54-00-12-34-56\n");
+		set_and_check(out, "52-54-00-aa-bb-cc", "done", "waiting",
+			      "local 52-54-00-aa-bb-cc\n");
+		set_and_check(out, "52-54-00-12-34-56", "waiting", "started",
+			      "install 52-54-00-12-34-56\n");
+		umask(um);
+		st = at(out, "machines.state");
+		ck_assert_uint_eq(mode_of(st), 0644);
+		text = slurp(st);
+		ck_assert_str_eq(text, "# peforge machines state: MAC ID STATE CHANGED; "
+				 "written by peforge (peforge machines / serve)\n"
+				 "52-54-00-12-34-56\tLAB-01\twaiting\t1700000100\n"
+				 "52-54-00-aa-bb-cc\tsn-XYZ\tdone\t1700000100\n");
+		free(text);
+		lock = at(out, ".machines.lock");
+		ck_assert(exists(lock));
+		free(lock);
+
+		/* refused: an unknown MAC, a bad state, a missing variant; nothing changes */
+		ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), 0);
+		ck_assert_int_eq(pf_fleet_set(f, "52-54-00-00-00-01", "done", 1, NULL, err,
+					      sizeof(err)), -PF_ENOENT);
+		ck_assert_msg(strstr(err, "not a known machine"), "%s", err);
+		ck_assert_int_eq(pf_fleet_set(f, "52-54-00-12-34-56", "gone", 1, NULL, err,
+					      sizeof(err)), -PF_EINVAL);
+		text = pf_fleet_variant_path(f, "52-54-00-12-34-57", "local");
+		ck_assert_int_eq(unlink(text), 0);
+		free(text);
+		ck_assert_int_eq(pf_fleet_set(f, "52-54-00-12-34-57", "started", 1, NULL, err,
+					      sizeof(err)), -PF_ENOENT);
+		ck_assert_msg(strstr(err, "52-54-00-12-34-57.local."), "%s", err);
+		pf_fleet_free(f);
+		text = slurp(st);
+		ck_assert_ptr_null(strstr(text, "34-57"));
+		free(text);
+		free(st);
+		/* no temporary file left behind */
+		st = at(out, "pxe/machines");
+		d = opendir(st);
+		ck_assert_ptr_nonnull(d);
+		while ((de = readdir(d)))
+			ck_assert_msg(!strstr(de->d_name, ".tmp-"), "%s", de->d_name);
+		closedir(d);
+		free(st);
+		d = opendir(out);
+		while ((de = readdir(d)))
+			ck_assert_msg(!strstr(de->d_name, "machines.state.tmp-"), "%s",
+				      de->d_name);
+		closedir(d);
+		fsu_rm_rf(out, NULL);
+		free(out);
+	}
+}
+END_TEST
+
+START_TEST(test_fleet_two_trees)
+{
+	char *out = fleet_tree("ipxe"), *src = at(out, "pxe"), *dst = at(out, "pxe2");
+	char err[512] = "";
+	struct pf_fleet *f = NULL;
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s'", src, dst);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), -PF_EINVAL);
+	ck_assert_msg(strstr(err, "two pxe trees"), "%s", err);
+	fsu_rm_rf(out, NULL);
+	free(out);
+	free(src);
+	free(dst);
+}
+END_TEST
+
 static Suite *suite_pluglib(void)
 {
 	Suite *s = suite_create("pluglib");
@@ -623,6 +913,13 @@ static Suite *suite_pluglib(void)
 	tb = tcase_create("batch");
 	tcase_add_test(tb, test_batch_quoted_escapes);
 	tcase_add_test(tb, test_batch_quoted_refuses);
+	suite_add_tcase(s, tb);
+	tb = tcase_create("fleet");
+	tcase_add_test(tb, test_fleet_mac_norm);
+	tcase_add_test(tb, test_fleet_state_load);
+	tcase_add_test(tb, test_fleet_load);
+	tcase_add_test(tb, test_fleet_set);
+	tcase_add_test(tb, test_fleet_two_trees);
 	suite_add_tcase(s, tb);
 	return s;
 }

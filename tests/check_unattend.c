@@ -12,6 +12,9 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "check_common.h"
 #include "lua_unattend.h"
 #include "ua.h"
@@ -1164,6 +1167,175 @@ START_TEST(test_lua_module)
 }
 END_TEST
 
+/* An answer file around the windowsPE pass's DiskConfiguration DISK (or
+ * nothing), in the unattend namespace unless NS is 0; malloc'd. */
+static char *wipe_doc(const char *pass, const char *body, int ns)
+{
+	char *t = NULL;
+
+	ck_assert_int_ge(asprintf(&t, "<?xml version=\"1.0\"?>\n<unattend%s>\n"
+				  "<settings pass=\"%s\"><component name=\"Microsoft-Windows-"
+				  "Setup\">%s</component></settings></unattend>\n",
+				  ns ? " xmlns=\"urn:schemas-microsoft-com:unattend\"" : "",
+				  pass, body), 0);
+	return t;
+}
+
+/* What wipes and what does not: WillWipeDisk true (any case, or 1) on a
+ * Disk, a CreatePartition in CreatePartitions, a Format in a
+ * ModifyPartition; in any pass, with or without the namespace. */
+static const struct {
+	const char *pass, *body;
+	int ns, want;
+} wipe_cases[] = {
+	{ "windowsPE", "<DiskConfiguration><Disk wcm:action=\"add\" xmlns:wcm=\"http://"
+	  "schemas.microsoft.com/WMIConfig/2002/State\"><DiskID>0</DiskID><WillWipeDisk>"
+	  "true</WillWipeDisk></Disk></DiskConfiguration>", 1, 1 },
+	{ "windowsPE", "<DiskConfiguration><Disk><WillWipeDisk> TRUE </WillWipeDisk>"
+	  "</Disk></DiskConfiguration>", 1, 1 },
+	{ "offlineServicing", "<DiskConfiguration><Disk><WillWipeDisk>1</WillWipeDisk>"
+	  "</Disk></DiskConfiguration>", 0, 1 },
+	{ "windowsPE", "<DiskConfiguration><Disk><WillWipeDisk>false</WillWipeDisk>"
+	  "<ModifyPartitions><ModifyPartition><Order>1</Order><PartitionID>1"
+	  "</PartitionID></ModifyPartition></ModifyPartitions></Disk>"
+	  "</DiskConfiguration><ImageInstall><OSImage><InstallTo><DiskID>0</DiskID>"
+	  "<PartitionID>1</PartitionID></InstallTo></OSImage></ImageInstall>", 1, 0 },
+	{ "windowsPE", "<DiskConfiguration><Disk><WillWipeDisk>false</WillWipeDisk>"
+	  "<CreatePartitions><CreatePartition><Order>1</Order><Type>Primary</Type>"
+	  "<Extend>true</Extend></CreatePartition></CreatePartitions></Disk>"
+	  "</DiskConfiguration>", 1, 1 },
+	{ "windowsPE", "<DiskConfiguration><Disk><CreatePartitions/></Disk>"
+	  "</DiskConfiguration>", 1, 0 },
+	{ "windowsPE", "<DiskConfiguration><Disk><ModifyPartitions><ModifyPartition>"
+	  "<Format>NTFS</Format></ModifyPartition></ModifyPartitions></Disk>"
+	  "</DiskConfiguration>", 1, 1 },
+	{ "specialize", "<ComputerName>PC1</ComputerName>", 1, 0 },
+	/* the words elsewhere are not the settings */
+	{ "windowsPE", "<UserData><FullName>WillWipeDisk true CreatePartition"
+	  "</FullName></UserData>", 1, 0 },
+	{ "windowsPE", "<WillWipeDisk>true</WillWipeDisk>", 1, 0 },
+};
+
+START_TEST(test_wipe_cases)
+{
+	char *t = wipe_doc(wipe_cases[_i].pass, wipe_cases[_i].body, wipe_cases[_i].ns);
+	char *err = NULL;
+	int got = pf_ua_text_wipes(t, strlen(t), "t.xml", &err);
+
+	ck_assert_msg(got == wipe_cases[_i].want, "case %d: got %d (%s), want %d\n%s",
+		      _i, got, err ? err : "", wipe_cases[_i].want, t);
+	ck_assert_ptr_null(err);
+	free(t);
+}
+END_TEST
+
+/* Text that is no XML is an error with a line; a file that holds no
+ * settings (the network lab's "<unattend>netlab</unattend>") wipes
+ * nothing. */
+START_TEST(test_wipe_errors)
+{
+	char *err = NULL;
+
+	ck_assert_int_eq(pf_ua_text_wipes("<unattend>\n<x>", 15, "a.xml", &err),
+			 -PF_UA_EPARSE);
+	ck_assert_msg(err && !strncmp(err, "line 2: ", 8), "%s", err ? err : "(null)");
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(pf_ua_text_wipes("", 0, NULL, &err), -PF_UA_EPARSE);
+	free(err);
+	err = NULL;
+	ck_assert_int_eq(pf_ua_text_wipes("<unattend>netlab</unattend>", 27, NULL, &err), 0);
+	ck_assert_ptr_null(err);
+}
+END_TEST
+
+/* The corpus folder of real answer files (PEFORGE_CORPUS, else
+ * ../shared/corpus beside the source or one level up), malloc'd, or NULL. */
+static char *corpus_unattend(void)
+{
+	const char *env = getenv("PEFORGE_CORPUS"), *src = test_env("PF_SRCDIR");
+	const char *fmt[] = { "%s/unattend", "%s/../shared/corpus/unattend",
+			      "%s/../../shared/corpus/unattend" };
+	struct stat st;
+	size_t i;
+
+	for (i = env && *env ? 0 : 1; i < 3; i++) {
+		char *p = NULL;
+
+		ck_assert_int_ge(asprintf(&p, fmt[i], i ? src : env), 0);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			return p;
+		free(p);
+		if (i == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* The bytes of file PATH (malloc'd, NUL-terminated), their count in *LEN. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	ck_assert_msg(f != NULL, "%s: cannot open", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	ck_assert_int_ge(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The real answer files of the corpus: every one installs on a disk it
+ * partitions (Packer and VM templates), except the sysprep file, which
+ * partitions nothing.  Absent corpus (a release tarball): nothing to do. */
+START_TEST(test_wipe_corpus)
+{
+	char *dir = corpus_unattend();
+	struct dirent *e;
+	size_t files = 0, keep = 0;
+	DIR *d;
+
+	if (!dir) {
+		fprintf(stderr, "test_wipe_corpus: no answer-file corpus (set PEFORGE_CORPUS); "
+			"skipped\n");
+		return;
+	}
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *path = NULL, *text, *err = NULL;
+		size_t len;
+		int got, want;
+
+		if (n < 5 || strcmp(e->d_name + n - 4, ".xml"))
+			continue;
+		ck_assert_int_ge(asprintf(&path, "%s/%s", dir, e->d_name), 0);
+		text = slurp(path, &len);
+		want = strstr(e->d_name, "sysprep") == NULL;
+		got = pf_ua_text_wipes(text, len, e->d_name, &err);
+		ck_assert_msg(got == want, "%s: got %d (%s), want %d", e->d_name, got,
+			      err ? err : "", want);
+		files++;
+		keep += !got;
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	ck_assert_uint_ge(files, 70);
+	ck_assert_uint_eq(keep, 1);
+}
+END_TEST
+
 static Suite *suite_unattend(void)
 {
 	Suite *s = suite_create("unattend");
@@ -1197,6 +1369,9 @@ static Suite *suite_unattend(void)
 	tcase_add_test(tc, test_model_errors);
 	tcase_add_test(tc, test_password_vectors);
 	tcase_add_test(tc, test_doc_api);
+	tcase_add_loop_test(tc, test_wipe_cases, 0, sizeof(wipe_cases) / sizeof(wipe_cases[0]));
+	tcase_add_test(tc, test_wipe_errors);
+	tcase_add_test(tc, test_wipe_corpus);
 	suite_add_tcase(s, tc);
 	return s;
 }

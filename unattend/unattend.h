@@ -364,6 +364,16 @@ int pf_ua_doc_query(struct pf_ua_doc *d, const char *xpath, char ***values,
 /* Free the N strings of V and V. */
 void pf_ua_strv_free(char **v, size_t n);
 
+/*
+ * Whether the answer file TEXT/LEN (NAME for messages) erases data on a
+ * disk, in any pass: a Disk with WillWipeDisk true, a CreatePartitions
+ * holding a CreatePartition, or a ModifyPartition with a Format.  Returns
+ * 1 (it does), 0 (it does not), or -PF_UA_EPARSE (not well-formed XML;
+ * *ERR a malloc'd "line N: message") / -PF_UA_ENOMEM.  The pxe output's
+ * policy for machines it does not know rests on it.
+ */
+int pf_ua_text_wipes(const char *text, size_t len, const char *name, char **err);
+
 /* ---- hidden passwords ----------------------------------------------------- */
 
 /* base64(UTF-16LE(PASSWORD + ELEMENT)), the way Windows hides passwords

@@ -120,6 +120,19 @@ enum pf_error {
  * language, four hex digits ("0409" for en-US, "0407" for de-DE), when the
  * boot.wim says it (WINDOWS/LANGUAGES/DEFAULT) and peforge knows the tag */
 #define PF_FACT_LANGID "langid"
+/* core, before the source runs: the machines the recipe knows by MAC
+ * (pe.machines), one line per MAC, tab-separated:
+ *	MAC	ID	wipe|keep	ANSWER-FILE[	UEFI-ANSWER-FILE]
+ * MAC as aa-bb-cc-dd-ee-ff; ID the inventory name, else the machine's first
+ * id; wipe when its answer file wipes or repartitions a disk; the answer
+ * file's medium path ("unattend/aa-bb-cc-dd-ee-ff.xml"; with firmware
+ * variants the BIOS file, then the UEFI one; "-" when none).  Absent when
+ * the recipe knows no machine by MAC. */
+#define PF_FACT_FLEET "fleet"
+/* core, before the source runs: "true" when the answer file a machine the
+ * fleet does not know gets (pe.machines' default file, else the recipe's
+ * unattend) wipes or repartitions a disk, else "false" (also without one). */
+#define PF_FACT_DEFAULT_WIPES "default_wipes"
 /* The one chunk size wimboot reads (PF_FACT_WIMBOOT). */
 #define PF_WIMBOOT_CHUNK_SIZE 32768
 

@@ -43,91 +43,248 @@ static size_t count_injected(const struct plan *p)
 	return n;
 }
 
-/* pxelinux.cfg/default: a menu whose default entry boots winpe.iso
- * through MEMDISK, and an entry for the local disk. */
-int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p)
+/* The entry machines the fleet does not know get: `unknown`, or its
+ * default (local when their answer file wipes a disk, else menu). */
+enum entry unknown_entry(const struct pxe_state *s)
+{
+	if (s->unknown == POLICY_INSTALL)
+		return ENTRY_MENU_WINPE;
+	if (s->unknown == POLICY_MENU)
+		return ENTRY_MENU;
+	return ENTRY_MENU_LOCAL;
+}
+
+/* What entry E does, for the comment at the top of its file. */
+static const char *entry_says(enum entry e)
+{
+	switch (e) {
+	case ENTRY_MENU_WINPE:
+		return "a menu that boots Windows PE when its timeout runs out";
+	case ENTRY_MENU_LOCAL:
+		return "a menu that boots the local disk when its timeout runs out; "
+		       "Windows PE only when chosen";
+	case ENTRY_MENU:
+		return "a menu without a timeout: it boots what is chosen";
+	case ENTRY_WINPE:
+		return "Windows PE at once";
+	default:
+		return "the local disk at once";
+	}
+}
+
+/*
+ * The PXELINUX config of entry E: a menu (winpe.iso through MEMDISK, the
+ * local disk) or one of them at once; MAC names the machine of a
+ * per-machine entry (NULL: pxelinux.cfg/default).  *BUF is malloc'd.
+ */
+int text_pxelinux(const struct pxe_state *s, enum entry e, const char *mac, char **buf,
+		  size_t *len)
 {
 	const struct pf_host *h = s->host;
+	int menu = e == ENTRY_MENU_WINPE || e == ENTRY_MENU_LOCAL || e == ENTRY_MENU;
+	int winpe_first = e == ENTRY_MENU_WINPE || e == ENTRY_WINPE;
 	struct text t;
 	int ret = text_begin(&t);
 
 	if (ret)
 		return ret;
-	fprintf(t.f, "# pxelinux.cfg/default - written by peforge %s (outputs.pxe, "
-		"loader pxelinux).\n", h->version);
+	if (mac)
+		fprintf(t.f, "# The entry of machine %s - written by peforge %s "
+			"(outputs.pxe, loader pxelinux).\n", mac, h->version);
+	else
+		fprintf(t.f, "# pxelinux.cfg/default - written by peforge %s (outputs.pxe, "
+			"loader pxelinux).\n", h->version);
 	fprintf(t.f, "# BIOS only: MEMDISK loads the whole winpe.iso into memory and "
 		"boots it.\n");
-	if (s->http)
+	fprintf(t.f, "# This entry: %s.\n", entry_says(e));
+	if (s->http && e != ENTRY_LOCAL)
 		fprintf(t.f, "# lpxelinux.0 fetches winpe.iso over HTTP: serve this "
 			"folder at %s/\n", s->http);
-	fprintf(t.f, "UI menu.c32\n"
-		"PROMPT 0\n"
-		"TIMEOUT %u\n"
-		"MENU TITLE peforge: Windows PE\n"
-		"DEFAULT winpe\n\n"
-		"LABEL winpe\n"
-		"  MENU LABEL Windows PE (winpe.iso)\n"
-		"  MENU DEFAULT\n"
-		"  KERNEL memdisk\n", s->timeout);
-	if (s->http)
-		fprintf(t.f, "  INITRD %s/winpe.iso\n", s->http);
-	else
-		fprintf(t.f, "  INITRD winpe.iso\n");
-	fprintf(t.f, "  APPEND iso raw\n\n");
-	fprintf(t.f, "LABEL local\n");
-	fprintf(t.f, "  MENU LABEL Boot from the local disk\n");
-	fprintf(t.f, "  LOCALBOOT 0\n");
+	if (menu)
+		fprintf(t.f, "UI menu.c32\n");
+	fprintf(t.f, "PROMPT 0\n");
+	if (menu)
+		fprintf(t.f, "TIMEOUT %u\nMENU TITLE peforge: Windows PE\n",
+			e == ENTRY_MENU ? 0 : s->timeout);
+	fprintf(t.f, "DEFAULT %s\n", winpe_first ? "winpe" : "local");
+	if (e != ENTRY_LOCAL) {
+		fprintf(t.f, "\nLABEL winpe\n");
+		if (menu)
+			fprintf(t.f, "  MENU LABEL Windows PE (winpe.iso)\n");
+		if (menu && winpe_first)
+			fprintf(t.f, "  MENU DEFAULT\n");
+		fprintf(t.f, "  KERNEL memdisk\n");
+		if (s->http)
+			fprintf(t.f, "  INITRD %s/winpe.iso\n", s->http);
+		else
+			fprintf(t.f, "  INITRD winpe.iso\n");
+		fprintf(t.f, "  APPEND iso raw\n");
+	}
+	if (e != ENTRY_WINPE) {
+		fprintf(t.f, "\nLABEL local\n");
+		if (menu)
+			fprintf(t.f, "  MENU LABEL Boot from the local disk\n");
+		if (menu && !winpe_first)
+			fprintf(t.f, "  MENU DEFAULT\n");
+		fprintf(t.f, "  LOCALBOOT 0\n");
+	}
 	ret = text_end(&t);
-	if (!ret)
-		ret = plan_text(p, "pxelinux.cfg/default", t.buf, t.len);
+	if (!ret) {
+		*buf = t.buf;
+		*len = t.len;
+	}
 	return ret;
 }
 
-/* boot.ipxe: a menu whose default entry boots wimboot with the boot files
- * and the injected medium files, and an entry that exits to the firmware. */
-int gen_boot_ipxe(const struct pxe_state *s, struct plan *p)
+/* pxelinux.cfg/default: the entry of every machine the fleet does not
+ * know (PXELINUX reads pxelinux.cfg/01-MAC first: the fleet's). */
+int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int ret = text_pxelinux(s, unknown_entry(s), NULL, &buf, &len);
+
+	if (!ret)
+		ret = plan_text(p, "pxelinux.cfg/default", buf, len);
+	return ret;
+}
+
+/* The plan's item holding medium file ORIGIN (injected), or NULL. */
+static const struct item *injected(const struct plan *p, const char *origin)
+{
+	size_t i;
+
+	for (i = 0; origin && i < p->n; i++)
+		if (p->v[i].inject && p->v[i].origin && !strcasecmp(p->v[i].origin, origin))
+			return &p->v[i];
+	return NULL;
+}
+
+/* The lines that boot Windows PE through wimboot to T, paths after BASE;
+ * with machine M, M's own answer file is injected as autounattend.xml
+ * instead of the default one (by firmware when it has two). */
+static void put_winpe(const struct pxe_state *s, const struct plan *p,
+		      const struct machine *m, const char *base, FILE *f)
+{
+	const struct item *bios = m ? injected(p, m->file) : NULL;
+	const struct item *uefi = m ? injected(p, m->file_uefi) : NULL;
+	size_t i, n = p->n;
+
+	fprintf(f, "kernel %swimboot%s\n", base, s->gui ? " gui" : "");
+	for (i = 0; i < n; i++) {
+		const char *rel = p->v[i].rel;
+
+		if (!strcmp(rel, "bootmgr") || !strcmp(rel, "BCD") ||
+		    !strcmp(rel, "boot.sdi") || !strcmp(rel, "boot.wim"))
+			fprintf(f, "initrd %s%s %s\n", base, rel, rel);
+	}
+	if (count_injected(p))
+		fprintf(f, "# the boot medium's files: wimboot puts them in "
+			"X:\\Windows\\System32\n");
+	for (i = 0; i < n; i++) {
+		if (!p->v[i].inject || (bios && !strcasecmp(p->v[i].inject,
+							      "autounattend.xml")))
+			continue;
+		fprintf(f, "initrd %s%s %s\n", base, p->v[i].rel, p->v[i].inject);
+	}
+	if (bios && uefi) {
+		fprintf(f, "# this machine's own answer file, by firmware\n");
+		fprintf(f, "iseq ${platform} efi && initrd %s%s autounattend.xml || "
+			"initrd %s%s autounattend.xml\n", base, uefi->rel, base, bios->rel);
+	} else if (bios) {
+		fprintf(f, "# this machine's own answer file\n");
+		fprintf(f, "initrd %s%s autounattend.xml\n", base, bios->rel);
+	}
+	fprintf(f, "boot\n");
+}
+
+/*
+ * The iPXE script of entry E: a menu (Windows PE through wimboot, exit to
+ * the firmware, which boots the next device: the local disk) or one of
+ * them at once.  M: the machine of a per-machine entry (machines/, paths
+ * relative to it), NULL for boot.ipxe's entry of unknown machines.
+ */
+int text_ipxe(const struct pxe_state *s, const struct plan *p, enum entry e,
+	      const struct machine *m, char **buf, size_t *len)
 {
 	const struct pf_host *h = s->host;
-	const char *base = s->http ? "${base}/" : "";
+	const char *base = s->http ? "${base}/" : m ? "../" : "";
 	struct text t;
-	size_t i, n = p->n;
 	int ret = text_begin(&t);
 
 	if (ret)
 		return ret;
+	if (m) {
+		fprintf(t.f, "#!ipxe\n");
+		fprintf(t.f, "# The entry of machine %s (%s) - written by peforge %s "
+			"(outputs.pxe, loader ipxe).\n", m->mac, m->id, h->version);
+		if (s->http)
+			fprintf(t.f, "set base %s\n", s->http);
+	}
+	fprintf(t.f, "# This entry: %s.\n", entry_says(e));
+	if (e == ENTRY_LOCAL) {
+		fprintf(t.f, "# exit: the firmware boots its next device\nexit\n");
+	} else if (e == ENTRY_WINPE) {
+		put_winpe(s, p, m, base, t.f);
+	} else {
+		unsigned timeout = e == ENTRY_MENU ? 0 : s->timeout;
+		const char *dflt = e == ENTRY_MENU_WINPE ? "winpe" : "local";
+
+		fprintf(t.f, "\nmenu peforge: Windows PE\n");
+		fprintf(t.f, "item winpe Windows PE\n");
+		fprintf(t.f, "item local Boot from the local disk\n");
+		if (timeout)
+			fprintf(t.f, "choose --default %s --timeout %u target || goto local\n",
+				dflt, timeout * 100);
+		else
+			fprintf(t.f, "choose --default %s target || goto local\n", dflt);
+		fprintf(t.f, "goto ${target}\n\n");
+		fprintf(t.f, ":local\n");
+		fprintf(t.f, "exit\n\n");
+		fprintf(t.f, ":winpe\n");
+		put_winpe(s, p, m, base, t.f);
+	}
+	ret = text_end(&t);
+	if (!ret) {
+		*buf = t.buf;
+		*len = t.len;
+	}
+	return ret;
+}
+
+/* boot.ipxe: a machine of the fleet chains its own entry,
+ * machines/MAC.ipxe; every other machine (or one without an entry) gets
+ * the entry of `unknown`. */
+int gen_boot_ipxe(const struct pxe_state *s, struct plan *p)
+{
+	const struct pf_host *h = s->host;
+	char *body = NULL;
+	size_t blen = 0;
+	struct text t;
+	int ret = text_ipxe(s, p, unknown_entry(s), NULL, &body, &blen);
+
+	if (ret)
+		return ret;
+	ret = text_begin(&t);
+	if (ret) {
+		free(body);
+		return ret;
+	}
 	fprintf(t.f, "#!ipxe\n");
 	fprintf(t.f, "# boot.ipxe - written by peforge %s (outputs.pxe, loader ipxe).\n",
 		h->version);
 	fprintf(t.f, "# wimboot boots boot.wim on BIOS and UEFI machines.\n");
 	if (s->http)
 		fprintf(t.f, "set base %s\n", s->http);
-	fprintf(t.f, "\nmenu peforge: Windows PE\n");
-	fprintf(t.f, "item winpe Windows PE\n");
-	fprintf(t.f, "item local Boot from the local disk\n");
-	if (s->timeout)
-		fprintf(t.f, "choose --default winpe --timeout %u target || goto local\n",
-			s->timeout * 100);
-	else
-		fprintf(t.f, "choose --default winpe target || goto local\n");
-	fprintf(t.f, "goto ${target}\n\n");
-	fprintf(t.f, ":local\n");
-	fprintf(t.f, "exit\n\n");
-	fprintf(t.f, ":winpe\n");
-	fprintf(t.f, "kernel %swimboot%s\n", base, s->gui ? " gui" : "");
-	for (i = 0; i < n; i++) {
-		const char *rel = p->v[i].rel;
-
-		if (!strcmp(rel, "bootmgr") || !strcmp(rel, "BCD") ||
-		    !strcmp(rel, "boot.sdi") || !strcmp(rel, "boot.wim"))
-			fprintf(t.f, "initrd %s%s %s\n", base, rel, rel);
+	if (s->nm) {
+		fprintf(t.f, "# A machine of the fleet (machines/fleet.tsv) boots its own "
+			"entry.\n");
+		fprintf(t.f, "chain --replace --autofree %smachines/${mac:hexhyp}.ipxe || "
+			"goto unknown\n:unknown\n", s->http ? "${base}/" : "");
+		fprintf(t.f, "# Every other machine:\n");
 	}
-	if (count_injected(p))
-		fprintf(t.f, "# the boot medium's files: wimboot puts them in "
-			"X:\\Windows\\System32\n");
-	for (i = 0; i < n; i++)
-		if (p->v[i].inject)
-			fprintf(t.f, "initrd %s%s %s\n", base, p->v[i].rel, p->v[i].inject);
-	fprintf(t.f, "boot\n");
+	fwrite(body, 1, blen, t.f);
+	free(body);
 	ret = text_end(&t);
 	if (!ret)
 		ret = plan_text(p, "boot.ipxe", t.buf, t.len);

@@ -2,6 +2,8 @@
  * and its descriptor. */
 #include "pxe.h"
 
+static const char *const known_words[] = { "install", "menu", NULL };
+
 /* ------------------------------------------------------------------ */
 /* arguments */
 
@@ -166,6 +168,7 @@ static void pxe_close(void *state)
 	free(s->wimboot_abs);
 	free(s->range_start);
 	free(s->range_end);
+	fleet_free(s);
 	free(s);
 }
 
@@ -248,6 +251,22 @@ static int pxe_open(const struct pf_host *host, const struct pf_args *args,
 	}
 	if ((ret = parse_range(s, host->arg_string(args, "range"))) != 0)
 		goto out;
+	/* the policies: unknown's default depends on the answer file (run) */
+	s->unknown = -1;
+	if (host->arg_string(args, "unknown") &&
+	    (ret = host->arg_enum(args, "unknown", policy_words, 0, &s->unknown)) != 0)
+		goto out;
+	ret = host->arg_enum(args, "known", known_words, 0, &s->known);
+	if (ret)
+		goto out;
+	s->known = s->known ? POLICY_MENU : POLICY_INSTALL;
+	ret = host->arg_bool(args, "allow_unknown_wipe", 0);
+	if (ret < 0)
+		goto out;
+	s->allow_unknown_wipe = ret;
+	if (s->allow_unknown_wipe && s->unknown != POLICY_INSTALL)
+		host->log(PF_LOG_WARN, NAME, "outputs.pxe: allow_unknown_wipe is used with "
+			  "unknown = \"install\" only; ignored");
 	ret = host->arg_bool(args, "gui", 0);
 	if (ret < 0)
 		goto out;
@@ -300,6 +319,7 @@ out:
 
 /* The options this plugin reads (peforge help outputs prints them). */
 static const char *const loader_words[] = { "pxelinux", "ipxe", NULL };
+const char *const policy_words[] = { "local", "menu", "install", NULL };
 static const char *const dhcp_words[] = { "proxy", "full", NULL };
 static const struct pf_option options[] = {
 	{ .name = "dir", .type = PF_OPT_STRING, .dflt = "tftpboot",
@@ -314,6 +334,13 @@ static const struct pf_option options[] = {
 	  .help = "ipxe: kernel wimboot gui" },
 	{ .name = "timeout", .type = PF_OPT_UINT, .dflt = "50", .min = 0, .max = TIMEOUT_MAX,
 	  .help = "tenths of a second the menu waits; 0 waits for a choice" },
+	{ .name = "unknown", .type = PF_OPT_ENUM, .words = policy_words,
+	  .help = "machines not in pe.machines: local, menu or install (default: local "
+		  "when their answer file wipes a disk, else menu)" },
+	{ .name = "known", .type = PF_OPT_ENUM, .dflt = "install", .words = known_words,
+	  .help = "machines of pe.machines, until their install starts: install or menu" },
+	{ .name = "allow_unknown_wipe", .type = PF_OPT_BOOL, .dflt = "false",
+	  .help = "let unknown = \"install\" boot an answer file that wipes a disk" },
 	{ .name = "dhcp", .type = PF_OPT_ENUM, .dflt = "proxy", .words = dhcp_words,
 	  .help = "dnsmasq.conf: proxy (beside a DHCP server) or full" },
 	{ .name = "server", .type = PF_OPT_STRING, .help = "this server's IPv4 address" },

@@ -9,13 +9,20 @@
  *                       http = "http://host/path", wimboot = "/path/wimboot",
  *                       timeout = 50, dhcp = "proxy" | "full",
  *                       server = "192.168.1.10", range = "A" | "A,B",
- *                       gui = false } }
+ *                       gui = false, unknown = "local" | "menu" | "install",
+ *                       known = "install" | "menu",
+ *                       allow_unknown_wipe = false } }
  *
  * loader "pxelinux" (BIOS): PXELINUX boots the run's ISO (the `iso` output,
  * found as the job fact iso_path) through MEMDISK.  loader "ipxe" (BIOS and
  * UEFI): iPXE boots wimboot with bootmgr, BCD, boot.sdi and the run's
  * boot.wim, and wimboot injects the recipe's medium files (media, the
  * answer file) into X:\Windows\System32.
+ *
+ * The machines the recipe knows (the job fact fleet) get their own entries
+ * (machines/, pxelinux.cfg/01-MAC or chained by boot.ipxe), which follow
+ * OUTDIR/machines.state; every other machine gets the policy `unknown`
+ * (fleet.c; docs/pxe.md, "Safety").
  *
  * The tree is whole or absent: it is built in a temporary folder beside the
  * final one and renamed into place.  An existing tree of this plugin (or an
@@ -62,6 +69,27 @@
 
 enum loader { LOADER_PXELINUX, LOADER_IPXE };
 
+/* The policies of `unknown` (and, install or menu, of `known`). */
+enum policy { POLICY_LOCAL, POLICY_MENU, POLICY_INSTALL };
+
+/* What one boot entry does. */
+enum entry {
+	ENTRY_MENU_WINPE,  /* menu; WinPE after the timeout (unknown "install") */
+	ENTRY_MENU_LOCAL,  /* menu; the local disk after the timeout (unknown "local") */
+	ENTRY_MENU,        /* menu; no timeout, nothing chosen by itself ("menu") */
+	ENTRY_WINPE,       /* WinPE at once (a known machine's install variant) */
+	ENTRY_LOCAL,       /* the local disk at once (its local variant) */
+};
+
+/* A machine the recipe knows, one MAC of it (a line of the fact fleet). */
+struct machine {
+	char mac[18];           /* 52-54-00-12-34-56 */
+	char *id;
+	int wipe;
+	char *file;             /* medium path of its answer file, or NULL */
+	char *file_uefi;        /* with firmware variants: the UEFI one (file: BIOS) */
+};
+
 struct pxe_state {
 	const struct pf_host *host;
 	const char *dir;        /* the tree, relative to the output folder */
@@ -75,6 +103,11 @@ struct pxe_state {
 	const char *server;     /* IPv4 address, or NULL */
 	char *range_start;      /* IPv4 address, or NULL */
 	char *range_end;        /* full mode: last address of the pool */
+	int unknown;            /* enum policy, or -1: by the answer file */
+	int known;              /* POLICY_INSTALL or POLICY_MENU */
+	int allow_unknown_wipe;
+	struct machine *m;      /* the fleet, at run */
+	size_t nm;
 };
 
 /* Where the bytes of one file of the tree come from. */
@@ -113,8 +146,19 @@ int plan_check_media_names(const struct pf_host *h, const char *list);
 /* config.c */
 int gen_pxelinux_cfg(const struct pxe_state *s, struct plan *p);
 int gen_boot_ipxe(const struct pxe_state *s, struct plan *p);
+int text_pxelinux(const struct pxe_state *s, enum entry e, const char *mac, char **buf,
+		  size_t *len);
+int text_ipxe(const struct pxe_state *s, const struct plan *p, enum entry e,
+	      const struct machine *m, char **buf, size_t *len);
+enum entry unknown_entry(const struct pxe_state *s);
 int gen_dnsmasq(const struct pxe_state *s, struct plan *p);
 int gen_readme(const struct pxe_state *s, struct plan *p);
+
+/* fleet.c */
+int fleet_read(struct pxe_state *s, struct pf_job *job);
+void fleet_free(struct pxe_state *s);
+int gen_fleet(struct pxe_state *s, struct pf_job *job, struct plan *p);
+extern const char *const policy_words[];
 
 /* tree.c */
 int pxe_run(void *state, struct pf_job *job);

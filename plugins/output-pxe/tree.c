@@ -121,7 +121,9 @@ int pxe_run(void *state, struct pf_job *job)
 	int ret;
 
 	memset(&p, 0, sizeof(p));
-	ret = resolve_tree(s, job, &p);
+	ret = fleet_read(s, job); /* the policies first: a refusal does no work */
+	if (!ret)
+		ret = resolve_tree(s, job, &p);
 	if (ret)
 		goto out;
 	if (!s->full) {
@@ -138,6 +140,8 @@ int pxe_run(void *state, struct pf_job *job)
 		ret = plan_pxelinux(s, job, &p);
 	else
 		ret = plan_ipxe(s, job, &p);
+	if (!ret)
+		ret = gen_fleet(s, job, &p);
 	if (!ret)
 		ret = s->loader == LOADER_PXELINUX ? gen_pxelinux_cfg(s, &p)
 						   : gen_boot_ipxe(s, &p);

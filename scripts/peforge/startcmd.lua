@@ -70,6 +70,13 @@ M.OPTIONS = {
   { name = "machines", type = T.table,
     help = "The recipe's pe.machines{...}: the script picks this machine's answer file. "
       .. "A recipe's start table gets its machines by itself." },
+  { name = "report", type = string_or_boolean("share name or false"),
+    default_text = "\"peforge-status\" with netuse and machines, else false",
+    help = "The server's write-only status share: just before Setup runs, the script "
+      .. "writes a file named after each of the machine's MACs there (\"started\", and "
+      .. "\"done\" when Setup returns success), so that peforge serve sends the "
+      .. "machine's next network boot to its local disk (docs/fleet.md). Errors are "
+      .. "ignored: the report never stops the install." },
 }
 
 --- The help text of `peforge help startcmd`.
@@ -119,6 +126,18 @@ local function options(opts)
       o[k] = v:gsub("/", "\\")
     end
   end
+  if o.report == nil or o.report == true then
+    o.report = (o.report == true or (o.machines ~= nil and o.netuse ~= nil))
+      and "peforge-status" or false
+  end
+  if o.report then
+    if not o.netuse then bad("report", "needs netuse (the server to report to)") end
+    batch.check(o.report, "pe.startcmd: option 'report'")
+    if not o.report:match("^[%w_.%-]+$") then
+      bad("report", "expected a share name (letters, digits, '.', '-', '_'), got '"
+        .. o.report .. "'")
+    end
+  end
   if o.run == true then
     bad("run", "expected a command line, a list of arguments, { raw = \"batch lines\" } or false, got true")
   end
@@ -132,6 +151,22 @@ local function options(opts)
 end
 
 local say = batch.say
+
+--- The line that reports WHAT ("started" or "done") to the status share
+-- REPORT: one file per MAC getmac lists, written by :pe_report with every
+-- error ignored (a missing share, a MAC "N/A" of a disconnected adapter).
+local function report_line(L, report, what)
+  L[#L + 1] = [[for /f "tokens=1 delims=," %%a in ('getmac /fo csv /nh 2^>nul') do ]]
+    .. 'call :pe_report "%%~a" ' .. batch.escape(what, "text") .. " >nul 2>&1"
+end
+
+--- The subroutine `:pe_report MAC WHAT`: WHAT into \\%PE_SERVER%\REPORT\MAC.
+local function report_sub(L, report)
+  L[#L + 1] = ":pe_report"
+  L[#L + 1] = "if not defined PE_SERVER goto :eof"
+  L[#L + 1] = '>"\\\\%PE_SERVER%\\' .. batch.escape(report, "quoted") .. '\\%~1" echo %~2'
+  L[#L + 1] = "goto :eof"
+end
 
 --- The lines setting PE_IP to this machine's first IPv4 address that is
 -- not a link-local 169.254.x.x one (undefined when there is none): each
@@ -309,6 +344,10 @@ local function build(opts)
     run_text = o.run.raw:gsub("\r?\n$", "")
     run_shown = run_text:match("^[^\r\n]*")
   end
+  if run_text and o.report then
+    L[#L + 1] = "rem ---- report to the server: Setup starts (next network boot: local disk) ----"
+    report_line(L, o.report, "started")
+  end
   if run_text then
     L[#L + 1] = "rem ---- run ----"
     say(L, "peforge: running " .. run_shown)
@@ -319,6 +358,9 @@ local function build(opts)
     L[#L + 1] = "goto pe_fail"
   end
   L[#L + 1] = ":pe_done"
+  if run_text and o.report then
+    report_line(L, o.report, "done")
+  end
   if o.after == "reboot" then
     say(L, "peforge: done; restarting (wpeutil reboot)")
     L[#L + 1] = "wpeutil reboot"
@@ -344,6 +386,9 @@ local function build(opts)
   L[#L + 1] = "goto :eof"
   if o.wait then
     ipv4_sub(L)
+  end
+  if run_text and o.report then
+    report_sub(L, o.report)
   end
   local text = table.concat(L, "\r\n") .. "\r\n"
   batch.check_lines(text, "pe.startcmd")

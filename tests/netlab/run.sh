@@ -35,11 +35,11 @@ set -u
 SRC=${PF_SRCDIR:-.}
 . "$SRC/tests/netlab/lab.sh"
 
-build bios "iso = \"winpe.iso\", pxe = { dir = \"tftp\", loader = \"pxelinux\", http = \"$URL\", timeout = 1 }"
-build uefi "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1 },
+build bios "iso = \"winpe.iso\", pxe = { dir = \"tftp\", loader = \"pxelinux\", http = \"$URL\", timeout = 1, unknown = \"install\" }"
+build uefi "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1, unknown = \"install\" },
   samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\" }" \
   "start = { netuse = { server = \"10.77.0.2\" } },"
-build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1 },
+build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$URL\", timeout = 1, unknown = \"install\" },
   samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
 # the BIOS wimboot stand-in (a bzImage: tests/netlab/standin-wimboot-bios.S)
 {
