@@ -79,8 +79,11 @@ fill() {
 ratio() { awk -v o="$1" -v n="$2" -v a="$3" 'BEGIN { r = (n - o) / a; if (r < 0.05) r = 0.05; printf "%.4f", r }'; }
 cap="--compress=LZX:20 --chunk-size=32K --threads=$(nproc 2>/dev/null || echo 2)"
 
-# the compression ratio of a sample of 16 MiB, the first of the payload
-fill "$tmp/sample/bench/0" 16777216
+# the compression ratio of a sample, the first 16 MiB of the payload (MB
+# MiB for small media: the sample must not outgrow the WIM)
+sample=16777216
+[ "$target" -ge "$sample" ] || sample=$target
+fill "$tmp/sample/bench/0" "$sample"
 wimlib-imagex capture "$tmp/sample" "$tmp/sample.wim" $cap >/dev/null
 ratio=$(ratio 0 "$(size "$tmp/sample.wim")" "$added")
 
@@ -89,8 +92,10 @@ fixture=$(size "$wim")
 for image in 1 2; do
 	wimlib-imagex apply "$wim" "$image" "$tmp/img$image" >/dev/null
 done
+total=$added
 fill "$tmp/sample/bench/1" "$(awk -v t="$target" -v f="$fixture" -v r="$ratio" -v a="$added" \
 	'BEGIN { printf "%.0f", 0.97 * (t - f) / r - a }')"
+total=$((total + added))
 mv "$tmp/sample/bench" "$tmp/img1/Windows/System32/bench"
 cp -al "$tmp/img1/Windows/System32/bench" "$tmp/img2/Windows/System32/bench"
 rm "$wim"
@@ -102,6 +107,8 @@ props() {
 nice -n 10 wimlib-imagex capture "$tmp/img1" "$wim" "Microsoft Windows PE (amd64)" $cap $(props 1) >/dev/null
 nice -n 10 wimlib-imagex append "$tmp/img2" "$wim" "Microsoft Windows Setup (amd64)" --boot $(props 2) >/dev/null
 rm -rf "$tmp/img1" "$tmp/img2" "$tmp/sample"
+# the ratio of the whole payload, for what is still missing
+ratio=$(ratio "$fixture" "$(size "$wim")" "$total")
 
 # more payload while the WIM is short (wimlib-imagex update: LZX level 50)
 chunk=2

@@ -282,13 +282,13 @@ sed 's/^/  /' "$W/ua.out" >>"$W/notes"
 # ---- 7: the network lab (bench/net.sh) -------------------------------------
 extern "7 network: TFTP, HTTP, SMB" net.sh
 
-# ---- the INF parser: n and 4n sections -------------------------------------
+# ---- 8: the INF parser, n and 4n sections (the fastest of RUNS runs) -------
 "$INF_TIME" "$inf_n" "$runs" >"$W/inf1"
 "$INF_TIME" $((inf_n * 4)) "$runs" >"$W/inf4"
 i1=$(cut -f 3 "$W/inf1")
 i4=$(cut -f 3 "$W/inf4")
 r=$(ratio "$i4" "$i1")
-row "INF parse, $((inf_n * 4)) sections/disks/files" "$i4" "the same, $inf_n" "$i1" "$r" "<= 5x (linear: 4x)" \
+row "8 INF parse, $((inf_n * 4)) sections/disks/files" "$i4" "the same, $inf_n" "$i1" "$r" "<= 5x (linear: 4x)" \
 	"$(met "$r" '<=' 5)" ""
 
 # ---- the table ---------------------------------------------------------------
@@ -296,7 +296,9 @@ echo
 printf 'peforge benchmark: %s runs, medians of wall-clock seconds, %s\n' "$runs" \
 	"$([ "$smoke" = 1 ] && echo "SMOKE RUN (small media: the goals do not apply)" || echo "$(date -u '+%Y-%m-%d %H:%M UTC')")"
 printf '%-45s %8s  %-26s %8s %7s %-18s %-4s %8s\n' case "median s" baseline "base s" ratio goal met "peak MiB"
-awk -F '|' '{ printf "%-45s %8s  %-26s %8s %7s %-18s %-4s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$W/rows"
+# the rows in the order of their case numbers
+sort -s -t '|' -k 1,1n "$W/rows" |
+	awk -F '|' '{ printf "%-45s %8s  %-26s %8s %7s %-18s %-4s %8s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
 if [ -s "$W/notes" ]; then
 	echo
 	cat "$W/notes"
