@@ -10,7 +10,7 @@ PKGS="build-essential autoconf automake libtool pkg-config
       libudfread-dev libiso9660-dev libisofs-dev
       syslinux syslinux-common pxelinux mtools dosfstools fdisk
       dnsmasq-base samba smbclient wine64 wine gcc-mingw-w64-x86-64
-      ipxe xorriso genisoimage strace util-linux bsdutils bc
+      ipxe xorriso genisoimage strace util-linux bsdutils bc time
       qemu-system-x86 ovmf gnu-efi ipxe-qemu
       nginx-light iproute2 curl tftp-hpa perl
       clang libclang-rt-14-dev valgrind"
