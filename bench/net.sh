@@ -40,6 +40,10 @@ PF_FIXTURE=${PF_FIXTURE:-$SRC/tests/pf-fixture}
 [ -x "$PEFORGE" ] || { echo "SKIP: $PEFORGE is missing: build peforge first (make)"; exit 77; }
 [ -x "$PF_FIXTURE" ] || { echo "SKIP: $PF_FIXTURE is missing: make check builds it (make tests/pf-fixture)"; exit 77; }
 command -v tftp >/dev/null || { echo "SKIP: tftp is missing (apt-get install tftp-hpa)"; exit 77; }
+if [ "${BENCH_SMOKE:-0}" = 1 ]; then # bench/run.sh's smoke run: small and quick
+	: "${NETBENCH_HTTP_MB:=8}" "${NETBENCH_TFTP_MB:=1}" "${NETBENCH_SMB_MB:=8}"
+	: "${NETBENCH_CLIENTS:=1 2}" "${NETBENCH_SMB_CLIENTS:=1 2}"
+fi
 HTTP_MB=${NETBENCH_HTTP_MB:-200}
 TFTP_MB=${NETBENCH_TFTP_MB:-20}
 SMB_MB=${NETBENCH_SMB_MB:-1024}
