@@ -332,6 +332,18 @@ static int h_media_read(struct pf_job *job, const char *path, uint64_t offset,
 	return ret ? ret : job->media_ops->read(job->media, path, offset, buf, len, got);
 }
 
+/* The source's own host path of media file PATH, or -PF_EUNSUPPORTED. */
+static int h_media_host_path(struct pf_job *job, const char *path, char **out)
+{
+	int ret = need_media(job);
+
+	if (ret)
+		return ret;
+	if (!job->media_ops->local_path)
+		return -PF_EUNSUPPORTED;
+	return job->media_ops->local_path(job->media, path, out);
+}
+
 /*
  * A host path for media file PATH: the source's own when it has one,
  * otherwise a copy in the job's tmpdir read through media_read.
@@ -673,4 +685,5 @@ const struct pf_host pf_host_table = {
 	.output_dir_commit = h_output_dir_commit,
 	.output_staged = h_output_staged,
 	.output_claim = pf_claim_output,
+	.media_host_path = h_media_host_path,
 };

@@ -318,6 +318,15 @@ static void sync_parent(const char *path)
 	free(dir);
 }
 
+/* 1 when paths A and B are in the same folder (compared as written). */
+static int same_parent(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+
+	return la == lb && !strncmp(a, b, la);
+}
+
 /* Undo the commit of S (renamed in, or only moved aside): the new output
  * goes back to its temporary name, the old one back to FINAL. */
 static void undo_one(struct pf_staged *s)
@@ -396,7 +405,9 @@ int pf_txn_commit(struct pf_job *job)
 	for (i = 0; i < job->nstaged; i++) {
 		struct pf_staged *s = &job->staged[i];
 
-		sync_parent(s->final);
+		/* one fsync per folder: outputs side by side share it */
+		if (!i || !same_parent(job->staged[i - 1].final, s->final))
+			sync_parent(s->final);
 		if (s->aside) {
 			pf_rm_rf(s->aside);
 			free(s->aside);

@@ -372,6 +372,13 @@ struct pf_host {
 	 * path, a path is inside the source media, or it exists as a folder
 	 * where a file is claimed (or the reverse). */
 	int (*output_claim)(const struct pf_args *args, const char *name, int folder);
+	/* The source's own host file holding media file PATH (malloc'd, the
+	 * caller frees it): a folder source has one, so an output can have the
+	 * kernel copy or clone it (fsu_copy_fd) instead of reading it through
+	 * media_read.  -PF_EUNSUPPORTED (not logged) when the source has none
+	 * (an ISO: read it through media_read then; unlike media_local_path,
+	 * nothing is copied here). */
+	int (*media_host_path)(struct pf_job *job, const char *path, char **out);
 };
 
 /* 1 when HOST has member MEMBER (for members appended after ABI 2). */

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,6 +123,27 @@ int fsu_write_all(int fd, const void *data, size_t len, const char *what,
 	return 0;
 }
 
+/* fsu_write_all at offset OFF (pwrite). */
+static int pwrite_all(int fd, const void *data, size_t len, off_t off, const char *what,
+		      struct fsu_err *e)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = pwrite(fd, p, len, off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return fsu_fail(e, -PF_EIO, "%s: write failed: %s", what,
+					strerror(w < 0 ? errno : ENOSPC));
+		p += w;
+		off += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Remove the entries of the open folder D (at PATH), then PATH itself. */
 static int rm_dir(const char *path, DIR *d, struct fsu_err *e)
 {
@@ -195,30 +218,145 @@ int fsu_mkparents(const char *root, const char *rel, mode_t mode, int force_mode
 	return 0;
 }
 
+/* The block of the user-space copy, and the most one copy_file_range call
+ * is asked for (so that PROGRESS is called now and then). */
+#define COPY_BUF (1 << 20)
+#define KERNEL_STEP ((size_t)64 << 20)
+#define FIRST_STEP ((size_t)64 << 10)
+#define CLONE_MIN ((size_t)1 << 20)
+
+/* 1 when copy_file_range failing with ERR means "not between these files":
+ * the caller copies through user space instead. */
+static int no_kernel_copy(int err)
+{
+	return err == EXDEV || err == EINVAL || err == ENOSYS || err == EOPNOTSUPP ||
+	       err == EBADF || err == EPERM || err == ETXTBSY;
+}
+
+/*
+ * Copy LEN bytes (or to IN's end when LEN is UINT64_MAX) from IN at *INOFF
+ * to OUT at *OUTOFF, both offsets advanced; INOFF/OUTOFF NULL: the
+ * descriptors' own offsets.  The kernel copies when it can
+ * (copy_file_range: a reflink on XFS and btrfs, an in-kernel copy
+ * elsewhere), else one buffer of user space.  *DONE counts the bytes.
+ */
+static int copy_part(int in, const char *inname, off_t *inoff, int out,
+		     const char *outname, off_t *outoff, uint64_t len, uint64_t *done,
+		     fsu_progress_fn progress, void *ctx, struct fsu_err *e)
+{
+	char *buf = NULL;
+	size_t step = FIRST_STEP;
+	int kernel = 1, ret = 0;
+
+	/* steps from 64 KiB doubling: a small file still shows progress, a
+	 * large one costs few calls */
+	for (; len; step = step < KERNEL_STEP ? step * 2 : step) {
+		size_t want = len < step ? (size_t)len : step;
+		ssize_t n;
+
+		if (kernel) {
+			n = copy_file_range(in, inoff, out, outoff, want, 0);
+			if (n < 0 && errno == EINTR)
+				continue;
+			/* not possible here, or 0 at once (some file systems say
+			 * nothing rather than fail): user space from here on */
+			if ((n < 0 && no_kernel_copy(errno)) || (n == 0 && !*done)) {
+				kernel = 0;
+				step /= 2; /* the same step again */
+				continue;
+			}
+			if (n < 0) {
+				ret = fsu_fail(e, -PF_EIO, "%s: write failed: %s", outname,
+					       strerror(errno));
+				goto out;
+			}
+		} else {
+			if (!buf && !(buf = malloc(COPY_BUF))) {
+				ret = fsu_fail(e, -PF_ENOMEM, "%s: out of memory", outname);
+				goto out;
+			}
+			if (want > COPY_BUF)
+				want = COPY_BUF;
+			n = inoff ? pread(in, buf, want, *inoff) : read(in, buf, want);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				ret = fsu_fail(e, -PF_EIO, "%s: read error: %s", inname,
+					       strerror(errno));
+				goto out;
+			}
+			if (n > 0 && outoff)
+				ret = pwrite_all(out, buf, (size_t)n, *outoff, outname, e);
+			else if (n > 0)
+				ret = fsu_write_all(out, buf, (size_t)n, outname, e);
+			if (ret)
+				goto out;
+			if (inoff)
+				*inoff += n;
+			if (outoff)
+				*outoff += n;
+		}
+		if (n == 0) {
+			if (len != UINT64_MAX)
+				ret = fsu_fail(e, -PF_EIO, "%s: ends before the bytes to "
+					       "copy", inname);
+			goto out;
+		}
+		*done += (uint64_t)n;
+		if (len != UINT64_MAX)
+			len -= (uint64_t)n;
+		if (progress && (ret = progress(ctx, *done))) {
+			fsu_fail(e, ret, "%s: copy stopped", outname);
+			goto out;
+		}
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+/* Replace the bytes of empty OUT with a clone of IN's (FICLONE: XFS, btrfs)
+ * when both are at offset 0 and IN has CLONE_MIN bytes or more (a small
+ * file is copied in steps, each told to the progress callback); 1 when done (both offsets then at the end),
+ * 0 when not possible (nothing changed). */
+static int try_clone(int in, int out, uint64_t *size)
+{
+	struct stat si, so;
+
+	if (lseek(in, 0, SEEK_CUR) != 0 || lseek(out, 0, SEEK_CUR) != 0 ||
+	    fstat(in, &si) != 0 || fstat(out, &so) != 0 || !S_ISREG(si.st_mode) ||
+	    !S_ISREG(so.st_mode) || so.st_size != 0 || si.st_size < (off_t)CLONE_MIN)
+		return 0;
+	if (ioctl(out, FICLONE, in) != 0)
+		return 0;
+	if (lseek(in, 0, SEEK_END) < 0 || lseek(out, 0, SEEK_END) < 0)
+		return 0;
+	*size = (uint64_t)si.st_size;
+	return 1;
+}
+
 int fsu_copy_fd(int in, const char *inname, int out, const char *outname,
 		fsu_progress_fn progress, void *ctx, struct fsu_err *e)
 {
-	char buf[1 << 16];
 	uint64_t done = 0;
 	int ret;
 
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return fsu_fail(e, -PF_EIO, "%s: read error: %s", inname,
-					strerror(errno));
-		if (!n)
-			return 0;
-		ret = fsu_write_all(out, buf, (size_t)n, outname, e);
-		if (ret)
-			return ret;
-		done += (uint64_t)n;
+	if (try_clone(in, out, &done)) {
 		if (progress && (ret = progress(ctx, done)))
 			return fsu_fail(e, ret, "%s: copy stopped", outname);
+		return 0;
 	}
+	return copy_part(in, inname, NULL, out, outname, NULL, UINT64_MAX, &done,
+			 progress, ctx, e);
+}
+
+int fsu_copy_range(int in, const char *inname, uint64_t inoff, int out,
+		   const char *outname, uint64_t outoff, uint64_t len, struct fsu_err *e)
+{
+	off_t io = (off_t)inoff, oo = (off_t)outoff;
+	uint64_t done = 0;
+
+	return copy_part(in, inname, &io, out, outname, &oo, len, &done, NULL, NULL, e);
 }
 
 int fsu_copy_file(const char *src, const char *dst, fsu_progress_fn progress,

@@ -54,9 +54,20 @@ typedef int (*fsu_progress_fn)(void *ctx, uint64_t done);
 
 /* Copy descriptor IN (named INNAME) to OUT (named OUTNAME) from their
  * current offsets to IN's end, calling PROGRESS (may be NULL) after each
- * block.  0, -PF_EIO or PROGRESS's code. */
+ * block.  The kernel copies when the files allow it: a clone (FICLONE, a
+ * reflink on XFS and btrfs) when OUT is empty and both are at offset 0,
+ * else copy_file_range (reflink or in-kernel copy); read()/write() of 1 MiB
+ * blocks otherwise (pipes, devices, file systems that refuse).  The one
+ * "copy a host file fast" of peforge: use it, never a loop of your own.
+ * 0, -PF_EIO or PROGRESS's code. */
 int fsu_copy_fd(int in, const char *inname, int out, const char *outname,
 		fsu_progress_fn progress, void *ctx, struct fsu_err *e);
+
+/* Copy LEN bytes of IN at INOFF to OUT at OUTOFF (the descriptors' own
+ * offsets untouched), by the kernel when it can, as fsu_copy_fd.  IN ending
+ * early is an error.  0, -PF_EIO or -PF_ENOMEM. */
+int fsu_copy_range(int in, const char *inname, uint64_t inoff, int out,
+		   const char *outname, uint64_t outoff, uint64_t len, struct fsu_err *e);
 
 /* Copy host file SRC to the new file DST (O_EXCL, mode 0644); DST is
  * removed again on failure.  0, -PF_ENOENT, -PF_EIO or PROGRESS's code. */

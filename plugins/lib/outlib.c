@@ -67,6 +67,14 @@ int outlib_file_to_fd(const struct pf_host *h, const char *who, const char *src,
 	return ret;
 }
 
+int outlib_media_host(const struct pf_host *h, struct pf_job *job, const char *media,
+		      char **out)
+{
+	if (!PF_HOST_HAS(h, media_host_path) || !h->media_host_path)
+		return -PF_EUNSUPPORTED;
+	return h->media_host_path(job, media, out);
+}
+
 int outlib_put(const struct pf_host *h, struct pf_job *job, const char *who,
 	       const char *root, const struct outlib_file *f, unsigned flags)
 {
@@ -76,10 +84,17 @@ int outlib_put(const struct pf_host *h, struct pf_job *job, const char *who,
 	char *path = NULL;
 	int fd = -1, ret;
 
-	if (!f->media) {
+	/* a media file the source holds as a host file: copied by the kernel
+	 * like one (fsu_copy_fd), not read through media_read */
+	if (f->media && !outlib_media_host(h, job, f->media, &path)) {
+		x.host = path;
+		x.flags = 0; /* never a hard link to the user's media: a copy */
+	}
+	if (!f->media || x.host) {
 		ret = fsu_write_tree(root, &x, 1, flags, NULL, NULL, &e);
 		if (ret)
 			h->log(PF_LOG_ERROR, who, "%s", e.msg);
+		free(path);
 		return ret;
 	}
 	ret = fsu_create(root, f->path, flags, &path, &fd, &e);

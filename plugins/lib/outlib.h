@@ -16,6 +16,13 @@
 int outlib_media_to_fd(const struct pf_host *h, struct pf_job *job, const char *who,
 		       const char *path, int fd);
 
+/* The source's own host file of media file MEDIA (*OUT malloc'd), when the
+ * source has one (a folder) and the core can say it (host member
+ * media_host_path); else -PF_EUNSUPPORTED, not logged: read it through
+ * media_read. */
+int outlib_media_host(const struct pf_host *h, struct pf_job *job, const char *media,
+		      char **out);
+
 /* Copy host file SRC to FD.  Errors are logged with WHO. */
 int outlib_file_to_fd(const struct pf_host *h, const char *who, const char *src, int fd);
 
@@ -117,6 +124,8 @@ void outlib_files_free(struct outlib_files *f);
 /*
  * Write medium file F as ROOT/F->path (its folders made): from the media, a
  * host file (with FSU_LINK in FLAGS, a hard link when possible) or bytes.
+ * A media file the source holds as a host file (a folder source) is copied
+ * by the kernel (fsu_copy_fd: clone or copy_file_range), never linked.
  * FLAGS: FSU_EXCL, FSU_OPEN_MODES, FSU_LINK.  Errors are logged with WHO.
  */
 int outlib_put(const struct pf_host *h, struct pf_job *job, const char *who,

@@ -372,8 +372,8 @@ out:
 }
 
 /*
- * Copy medium file F onto the partition: a host file directly, bytes and
- * media files through a temporary file in the private folder (removed at
+ * Copy medium file F onto the partition: a host file or a folder source's
+ * own file directly, bytes and other media files through a temporary file in the private folder (removed at
  * once), a .wim too large for FAT32 split.  Returns 0 or an error (logged).
  */
 static int copy_file(struct disk_run *r, const struct outlib_file *f)
@@ -390,6 +390,11 @@ static int copy_file(struct disk_run *r, const struct outlib_file *f)
 		return -PF_ENOMEM;
 	if (f->host) {
 		ret = mcopy_file(r, f->path, f->host, dest);
+		goto out;
+	}
+	/* a folder source's own file: mcopy reads it there, no copy first */
+	if (f->media && !outlib_media_host(h, r->job, f->media, &tmp)) {
+		ret = mcopy_file(r, f->path, tmp, dest);
 		goto out;
 	}
 	if (asprintf(&tmp, "%s/file", r->work) < 0) {

@@ -25,10 +25,13 @@
  * name.  libisofs writes no UDF.
  *
  * Nothing is copied to a temporary file: media files are read through
- * host->media_read by a custom IsoStream (struct media_stream), host files
- * through libisofs' own local-file streams, and bytes from memory.  The
- * image is pulled from libisofs' burn_source into the descriptor of
- * host->output_begin, so the file is whole or absent.
+ * host->media_read by a custom IsoStream (struct media_stream), small host
+ * files through libisofs' own local-file streams, and bytes from memory.
+ * The image is pulled from libisofs' burn_source into the descriptor of
+ * host->output_begin, so the file is whole or absent.  Host files of
+ * HOST_COPY_MIN or more (the run's boot.wim) never pass through user
+ * space: libisofs lays them out from a placeholder stream (host_stream)
+ * and pump.c has the kernel copy each into its place (copy_file_range).
  *
  * libisofs: iso_init() is not reference-counted (iso_finish() tears down
  * its global message queue), and nothing else in the process uses libisofs
@@ -46,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -56,6 +60,7 @@
 #define LIBISOFS_WITHOUT_LIBBURN 1
 #include <libisofs/libisofs.h>
 
+#include "fsutil.h"
 #include "outlib.h"
 
 #define NAME "iso"
@@ -83,11 +88,38 @@ struct iso_run {
 	const struct pf_host *host;
 	struct pf_job *job;
 	char err[512];
+	/* the large host files, copied in by the kernel after libisofs wrote
+	 * the rest (see host_stream in stream.c) */
+	unsigned char nonce[16];    /* this run's marker (random) */
+	struct iso_host {
+		const char *path;   /* the host file (owned by the file list) */
+		uint64_t size;
+		uint64_t at;        /* byte offset in the image, once seen */
+		int seen;
+	} *hosts;
+	size_t nhosts;
 };
+
+/* A host file of this size or more is a placeholder copied in by the
+ * kernel; smaller ones (boot images among them) libisofs reads itself. */
+#define HOST_COPY_MIN ((uint64_t)1 << 20)
+/* The marker at the start of a placeholder's first block: the nonce and
+ * the file's index. */
+#define MARK_LEN (16 + 8)
+/* What pump() asks libisofs' burn_source for at once. */
+#define PUMP_CHUNK (512 * BLOCK)
 
 /* stream.c */
 int media_stream_new(struct iso_run *run, const char *path, uint64_t size,
 		     IsoStream **out);
+
+int host_stream_new(struct iso_run *run, size_t idx, IsoStream **out);
+void iso_mark_block(const struct iso_run *run, size_t idx, void *buf);
+long iso_marked_file(const struct iso_run *run, const void *block);
+
+/* pump.c */
+int iso_pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run,
+	     struct burn_source *bs, int fd, const char *final);
 
 /* tree.c */
 void drain_messages(const struct pf_host *h, char *err, size_t n);

@@ -30,6 +30,28 @@ static int isofs_error(const struct pf_host *h, const char *path, const char *wh
 	return code == (int)ISO_OUT_OF_MEM ? -PF_ENOMEM : -PF_EIO;
 }
 
+/* List host file PATH (SIZE bytes) among RUN's kernel-copied files and
+ * make its placeholder stream (*OUT).  0 or -PF_ENOMEM. */
+static int add_host(struct iso_run *run, const char *path, uint64_t size,
+		    IsoStream **out)
+{
+	struct iso_host *grown = realloc(run->hosts, (run->nhosts + 1) * sizeof(*grown));
+	int ret;
+
+	if (!grown)
+		return -PF_ENOMEM;
+	run->hosts = grown;
+	ret = host_stream_new(run, run->nhosts, out);
+	if (ret)
+		return ret;
+	grown[run->nhosts].path = path;
+	grown[run->nhosts].size = size;
+	grown[run->nhosts].at = 0;
+	grown[run->nhosts].seen = 0;
+	run->nhosts++;
+	return 0;
+}
+
 /*
  * Add medium file F to IMAGE under its folders (made as needed; an existing
  * folder is matched case-insensitively).  *NODE (on success) is the new
@@ -80,12 +102,18 @@ static int add_file(const struct pf_host *h, struct iso_run *run, IsoImage *imag
 		goto out;
 	}
 	if (f->host) {
+		struct stat st;
+
 		/* libisofs would fill an unreadable file with zeros: say it now */
-		if (access(f->host, R_OK) != 0) {
+		if (access(f->host, R_OK) != 0 || stat(f->host, &st) != 0) {
 			h->log(PF_LOG_ERROR, NAME, "%s: cannot read %s: %s", f->path, f->host,
 			       strerror(errno));
 			ret = -PF_EIO;
 			goto out;
+		}
+		if (S_ISREG(st.st_mode) && (uint64_t)st.st_size >= HOST_COPY_MIN) {
+			ret = add_host(run, f->host, (uint64_t)st.st_size, &stream);
+			goto add;
 		}
 		r = iso_tree_add_new_node(image, dir, name, f->host, &n);
 		if (r < 0) {
@@ -114,6 +142,7 @@ static int add_file(const struct pf_host *h, struct iso_run *run, IsoImage *imag
 			goto out;
 		}
 	}
+add:
 	if (ret)
 		goto out;
 	r = iso_image_add_new_file(image, dir, name, stream, &file);
@@ -326,76 +355,13 @@ void drain_messages(const struct pf_host *h, char *err, size_t n)
 	}
 }
 
-/*
- * Pull the image out of BS into FD (FINAL's temporary file), reporting
- * progress.  Returns 0, or an error (logged; the reason of a failure inside
- * libisofs comes from RUN or libisofs' messages).  BS is freed here.
- */
-static int pump(const struct pf_host *h, struct pf_job *job, struct iso_run *run,
-		struct burn_source *bs, int fd, const char *final)
-{
-	uint64_t total = (uint64_t)bs->get_size(bs), done = 0;
-	unsigned char *buf = malloc(CHUNK);
-	char err[ISO_MSGS_MESSAGE_LEN] = "";
-	size_t fill = 0;
-	int ret = 0, eof = 0;
-
-	if (!buf) {
-		bs->cancel(bs);
-		ret = -PF_ENOMEM;
-		goto out;
-	}
-	ret = h->progress(job, "writing iso output", 0, total); /* -PF_ECANCELED: stop */
-	while (!ret && !eof) {
-		int n = bs->read_xt(bs, buf + fill, BLOCK);
-
-		if (n == BLOCK)
-			fill += BLOCK;
-		else
-			eof = 1;
-		if (fill == CHUNK || (eof && fill)) {
-			ret = outlib_write_all(h, NAME, final, fd, buf, fill);
-			done += fill;
-			fill = 0;
-			if (!ret)
-				ret = h->progress(job, "writing iso output", done, total);
-		}
-	}
-	if (ret) {
-		bs->cancel(bs); /* our write failed or the run was canceled: stop
-				 * libisofs' writer */
-		goto out;
-	}
-	if (done != total) {
-		/* libisofs' writer stopped early: say why */
-		bs->cancel(bs);
-		bs->free_data(bs);
-		free(bs);
-		bs = NULL;
-		if (run->err[0])
-			snprintf(err, sizeof(err), "%s", run->err);
-		drain_messages(h, err, sizeof(err));
-		h->log(PF_LOG_ERROR, NAME, "%s: the image could not be written: %s", final,
-		       err[0] ? err : "libisofs stopped early");
-		ret = -PF_EIO;
-	}
-out:
-	if (bs) {
-		bs->free_data(bs);
-		free(bs);
-	}
-	drain_messages(h, err, sizeof(err));
-	free(buf);
-	return ret;
-}
-
 /* Write the ISO at outputs.iso.path, whole or not at all, and set the job
  * fact iso_path. */
 int iso_run(void *state, struct pf_job *job)
 {
 	struct iso_state *s = state;
 	const struct pf_host *h = s->host;
-	struct iso_run run = { h, job, "" };
+	struct iso_run run = { h, job, "", { 0 }, NULL, 0 };
 	struct outlib_files files = { 0 };
 	struct burn_source *bs = NULL;
 	IsoImage *image = NULL;
@@ -412,6 +378,12 @@ int iso_run(void *state, struct pf_job *job)
 	ret = outlib_medium_files(h, job, NAME, &files);
 	if (ret)
 		goto out;
+	if (getrandom(run.nonce, sizeof(run.nonce), 0) != (ssize_t)sizeof(run.nonce)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: no random bytes for the image's markers: %s",
+		       final, strerror(errno));
+		ret = -PF_EIO;
+		goto out;
+	}
 	ret = build_image(s, job, &run, &files, &image);
 	if (ret)
 		goto out;
@@ -435,7 +407,7 @@ int iso_run(void *state, struct pf_job *job)
 		free(bs);
 		goto out;
 	}
-	ret = pump(h, job, &run, bs, fd, final);
+	ret = iso_pump(h, job, &run, bs, fd, final);
 	if (ret) {
 		h->output_abort(job, fd, tmp);
 		goto out;
@@ -450,6 +422,7 @@ out:
 	if (image)
 		iso_image_unref(image);
 	outlib_files_free(&files);
+	free(run.hosts);
 	free(tmp);
 	free(final);
 	return ret;
