@@ -259,7 +259,7 @@ sc_disk_uefi() {
 }
 
 sc_pxe_tftp() {
-	build pxe-tftp '  outputs = { iso = "winpe.iso", pxe = { dir = "tftp", loader = "pxelinux" } },' &&
+	build pxe-tftp '  outputs = { iso = "winpe.iso", pxe = { dir = "tftp", loader = "pxelinux", unknown = "install" } },' &&
 	boot pxe-tftp "BOOTLAB-STANDIN etfsboot" -boot n \
 		-netdev "user,id=n0,tftp=$O/tftp,bootfile=pxelinux.0" -device e1000,netdev=n0
 }
@@ -267,7 +267,7 @@ sc_pxe_tftp() {
 sc_pxe_http() {
 	start_httpd || return 1
 	url=http://10.0.2.2:$PORT/pxe-http/tftp
-	build pxe-http "  outputs = { iso = \"winpe.iso\", pxe = { dir = \"tftp\", loader = \"pxelinux\", http = \"$url\" } }," || return 1
+	build pxe-http "  outputs = { iso = \"winpe.iso\", pxe = { dir = \"tftp\", loader = \"pxelinux\", http = \"$url\", unknown = \"install\" } }," || return 1
 	need_file "$O/tftp/lpxelinux.0" || return 1
 	boot pxe-http "BOOTLAB-STANDIN etfsboot" -boot n \
 		-netdev "user,id=n0,tftp=$O/tftp,bootfile=lpxelinux.0" -device e1000,netdev=n0 || return 1
@@ -283,7 +283,7 @@ sc_ipxe() {
 	printf 'echo mapped\r\n' >"$W/mapshare.cmd"
 	build ipxe "  unattend = \"<unattend>bootlab</unattend>\\n\",
   media = { [\"mapshare.cmd\"] = { path = \"$W/mapshare.cmd\" } },
-  outputs = { pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$url\" } }," || return 1
+  outputs = { pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$url\", unknown = \"install\" } }," || return 1
 	need_file "$O/tftp/boot.ipxe" || return 1
 	# qemu's own iPXE ROM is the PXE firmware: the DHCP boot file is the script.
 	# The wimboot stand-in ends with BOOTLAB-END when iPXE runs it as a
@@ -340,7 +340,7 @@ sc_ipxe_64k() {
 		{ why="the source boot.wim does not have 64 KiB chunks"; return 1; }
 	saved_m=$M
 	M=$m64
-	build ipxe-64k "  outputs = { pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$url\" } }," ||
+	build ipxe-64k "  outputs = { pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\", http = \"$url\", unknown = \"install\" } }," ||
 		{ M=$saved_m; return 1; }
 	M=$saved_m
 	need_file "$O/tftp/boot.wim" || return 1
