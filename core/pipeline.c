@@ -11,6 +11,7 @@
 #include "args.h"
 #include "claims.h"
 #include "error.h"
+#include "fleet.h"
 #include "fleet_facts.h"
 #include "job.h"
 #include "log.h"
@@ -421,6 +422,30 @@ static void warn_unused_medium(const struct run *run)
 		run->plan->recipe);
 }
 
+/*
+ * After the commit: the live boot entries of a fleet (a pxe output with
+ * machines) follow OUTDIR/machines.state as it is now, in case `peforge
+ * serve` recorded a report after the pxe output read the state.  A failure
+ * is a warning: the outputs are in place.
+ */
+static void sync_fleet(const char *outdir)
+{
+	struct pf_fleet *f = NULL;
+	char err[512];
+	int ret;
+
+	if (!outdir)
+		return;
+	ret = pf_fleet_load(outdir, &f, err, sizeof(err));
+	if (ret == -PF_ENOENT)
+		return;
+	if (!ret)
+		ret = pf_fleet_sync(f, err, sizeof(err));
+	if (ret)
+		pf_warn("%s", err);
+	pf_fleet_free(f);
+}
+
 /* Load the recipe (with -D definitions) into run->plan. */
 static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 		       struct run *run)
@@ -432,9 +457,11 @@ static int load_recipe(const struct pf_env *env, const struct pf_build_opts *o,
 	ret = pf_lua_new(env->scripts_dir, &run->lua);
 	if (ret)
 		return ret;
-	/* where unattend/ is: the installed data folder, or beside scripts/ */
+	/* where unattend/ is: the installed data folder, or beside scripts/
+	 * (NULL, as in the unit tests without one: answer files cannot be
+	 * checked against the XSD) */
 	data = pf_unattend_data_dir(env);
-	ret = data ? pf_lua_set_datadir(run->lua, data) : -PF_ENOMEM;
+	ret = pf_lua_set_datadir(run->lua, data);
 	free(data);
 	if (!ret)
 		ret = pf_lua_set_outdir(run->lua, o->outdir);
@@ -624,6 +651,7 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		ret = pf_job_commit(run->job);
 	if (ret)
 		goto out;
+	sync_fleet(outdir);
 	pf_progress_end();
 	pf_lua_secret_notice(run->lua);
 	if (o->print_outputs && !o->json) {

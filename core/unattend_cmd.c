@@ -159,7 +159,7 @@ char *pf_unattend_data_dir(const struct pf_env *env)
 
 	if (var && *var)
 		return pf_strdup(var);
-	if (has_xsd(env->data_dir))
+	if (env->data_dir && has_xsd(env->data_dir))
 		return pf_strdup(env->data_dir);
 	/* a staged or moved install: scripts/ and unattend/ are siblings */
 	up = pf_path_join(env->scripts_dir, "..");

@@ -873,6 +873,49 @@ START_TEST(test_fleet_set)
 }
 END_TEST
 
+/* pf_fleet_sync: every live entry follows machines.state as it is now (a
+ * build that read an older state): started/done -> local, waiting or
+ * absent -> the `known` variant. */
+START_TEST(test_fleet_sync)
+{
+	char *out = fleet_tree("pxelinux"), *st = at(out, "machines.state"), err[512] = "";
+	char *live1, *live2, *live3, *text;
+	struct pf_fleet *f = NULL;
+
+	free(test_write(out, "machines.state", "52-54-00-12-34-56\tLAB-01\tstarted\t1\n"
+			"52-54-00-aa-bb-cc\tsn-XYZ\twaiting\t1\n"));
+	live1 = at(out, "pxe/pxelinux.cfg/01-52-54-00-12-34-56");
+	live2 = at(out, "pxe/pxelinux.cfg/01-52-54-00-12-34-57");
+	live3 = at(out, "pxe/pxelinux.cfg/01-52-54-00-aa-bb-cc");
+	/* what a build that read no state wrote */
+	free(test_write(out, "pxe/pxelinux.cfg/01-52-54-00-12-34-56", "install 52-54-00-12-34-56\n"));
+	free(test_write(out, "pxe/pxelinux.cfg/01-52-54-00-aa-bb-cc", "local 52-54-00-aa-bb-cc\n"));
+	ck_assert_int_eq(pf_fleet_load(out, &f, err, sizeof(err)), 0);
+	ck_assert_int_eq(pf_fleet_sync(f, err, sizeof(err)), 0);
+	text = slurp(live1);
+	ck_assert_str_eq(text, "local 52-54-00-12-34-56\n");
+	free(text);
+	text = slurp(live2);  /* absent from the state: waiting */
+	ck_assert_str_eq(text, "install 52-54-00-12-34-57\n");
+	free(text);
+	text = slurp(live3);
+	ck_assert_str_eq(text, "install 52-54-00-aa-bb-cc\n");
+	free(text);
+	/* the state file itself is not rewritten */
+	text = slurp(st);
+	ck_assert_str_eq(text, "52-54-00-12-34-56\tLAB-01\tstarted\t1\n"
+			 "52-54-00-aa-bb-cc\tsn-XYZ\twaiting\t1\n");
+	free(text);
+	pf_fleet_free(f);
+	fsu_rm_rf(out, NULL);
+	free(live1);
+	free(live2);
+	free(live3);
+	free(st);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_fleet_two_trees)
 {
 	char *out = fleet_tree("ipxe"), *src = at(out, "pxe"), *dst = at(out, "pxe2");
@@ -919,6 +962,7 @@ static Suite *suite_pluglib(void)
 	tcase_add_test(tb, test_fleet_state_load);
 	tcase_add_test(tb, test_fleet_load);
 	tcase_add_test(tb, test_fleet_set);
+	tcase_add_test(tb, test_fleet_sync);
 	tcase_add_test(tb, test_fleet_two_trees);
 	suite_add_tcase(s, tb);
 	return s;

@@ -1,7 +1,6 @@
 /* plugins/lib/fleet.c - the fleet of a network install: fleet.tsv,
  * machines.state and the live boot entries (see fleet.h, docs/fleet.md). */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,44 +66,6 @@ static const char *state_word(const char *s)
 	if (!strcmp(s, PF_FLEET_DONE))
 		return PF_FLEET_DONE;
 	return NULL;
-}
-
-int pf_fleet_mac_norm(const char *mac, char out[PF_FLEET_MACLEN])
-{
-	char hex[12];
-	size_t n = 0, len;
-	const char *p;
-
-	if (!mac)
-		return -PF_EINVAL;
-	len = strlen(mac);
-	/* PXELINUX's file name: "01-" (the ARP type of Ethernet) + the MAC */
-	if (len == 20 && !strncmp(mac, "01-", 3))
-		mac += 3;
-	for (p = mac; *p; p++) {
-		if (isxdigit((unsigned char)*p)) {
-			if (n == 12)
-				return -PF_EINVAL;
-			hex[n++] = (char)tolower((unsigned char)*p);
-		} else if (*p != ':' && *p != '-' && *p != '.') {
-			return -PF_EINVAL;
-		}
-	}
-	if (n != 12)
-		return -PF_EINVAL;
-	/* separators only between whole bytes (or groups of two bytes) */
-	for (p = mac, n = 0; *p; p++) {
-		if (isxdigit((unsigned char)*p))
-			n++;
-		else if (n % 2 || p == mac || !p[1] || !isxdigit((unsigned char)p[1]))
-			return -PF_EINVAL;
-	}
-	for (n = 0; n < 6; n++) {
-		out[n * 3] = hex[n * 2];
-		out[n * 3 + 1] = hex[n * 2 + 1];
-		out[n * 3 + 2] = n < 5 ? '-' : '\0';
-	}
-	return 0;
 }
 
 /*
@@ -689,6 +650,22 @@ out:
 	return ret;
 }
 
+/* Open and flock(LOCK_EX) the lock file LOCK: the descriptor to *LFD
+ * (closing it releases the lock). */
+static int lock_outdir(const char *lock, int *lfd, char *err, size_t errlen)
+{
+	int ret;
+
+	*lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (*lfd < 0)
+		return fail(err, errlen, -PF_EIO, "%s: cannot open: %s", lock, strerror(errno));
+	while ((ret = flock(*lfd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (ret)
+		return fail(err, errlen, -PF_EIO, "%s: cannot lock: %s", lock, strerror(errno));
+	return 0;
+}
+
 int pf_fleet_set(const struct pf_fleet *f, const char *mac, const char *state, time_t now,
 		 const char **old, char *err, size_t errlen)
 {
@@ -713,17 +690,9 @@ int pf_fleet_set(const struct pf_fleet *f, const char *mac, const char *state, t
 		ret = fail(err, errlen, -PF_ENOMEM, "%s: out of memory", f->outdir);
 		goto out;
 	}
-	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (lfd < 0) {
-		ret = fail(err, errlen, -PF_EIO, "%s: cannot open: %s", lock, strerror(errno));
+	ret = lock_outdir(lock, &lfd, err, errlen);
+	if (ret)
 		goto out;
-	}
-	while ((ret = flock(lfd, LOCK_EX)) != 0 && errno == EINTR)
-		;
-	if (ret) {
-		ret = fail(err, errlen, -PF_EIO, "%s: cannot lock: %s", lock, strerror(errno));
-		goto out;
-	}
 	/* under the lock: the state as it is now, not as the caller saw it */
 	ret = pf_fleet_state_load(f->outdir, &s, err, errlen);
 	if (ret)
@@ -775,6 +744,43 @@ out:
 	free(var);
 	free(live);
 	free(spath);
+	free(lock);
+	return ret;
+}
+
+int pf_fleet_sync(const struct pf_fleet *f, char *err, size_t errlen)
+{
+	struct pf_fleet_state *s = NULL;
+	char *lock = fsu_join(f->outdir, LOCK_FILE), *live = NULL, *var = NULL, *tmp = NULL;
+	int lfd = -1, ret;
+	size_t i;
+
+	if (!lock)
+		return fail(err, errlen, -PF_ENOMEM, "%s: out of memory", f->outdir);
+	ret = lock_outdir(lock, &lfd, err, errlen);
+	if (!ret)
+		ret = pf_fleet_state_load(f->outdir, &s, err, errlen);
+	for (i = 0; !ret && i < f->n; i++) {
+		const char *st = pf_fleet_state_of(s, f->m[i].mac);
+
+		live = pf_fleet_live_path(f, f->m[i].mac);
+		var = pf_fleet_variant_path(f, f->m[i].mac, pf_fleet_variant_for(f, st));
+		if (!live || !var)
+			ret = fail(err, errlen, -PF_ENOMEM, "%s: out of memory", f->outdir);
+		if (!ret)
+			ret = stage_variant(var, live, &tmp, err, errlen);
+		if (!ret)
+			ret = put_in_place(tmp, live, err, errlen);
+		if (ret && tmp)
+			unlink(tmp);
+		free(tmp);
+		free(var);
+		free(live);
+		tmp = var = live = NULL;
+	}
+	pf_fleet_state_free(s);
+	if (lfd >= 0)
+		close(lfd);
 	free(lock);
 	return ret;
 }

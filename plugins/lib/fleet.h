@@ -117,4 +117,12 @@ char *pf_fleet_variant_path(const struct pf_fleet *f, const char *mac, const cha
 int pf_fleet_set(const struct pf_fleet *f, const char *mac, const char *state, time_t now,
 		 const char **old, char *err, size_t errlen);
 
+/*
+ * Make every live entry of F match OUTDIR/machines.state as it is now,
+ * under the same lock as pf_fleet_set: a build committed after it read the
+ * state (while `peforge serve` took a report) never leaves a started
+ * machine's entry on WinPE.  0, or an error code with ERR set.
+ */
+int pf_fleet_sync(const struct pf_fleet *f, char *err, size_t errlen);
+
 #endif

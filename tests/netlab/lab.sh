@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/netlab/lab.sh - the network lab's common part, sourced by the lab
-# scripts (tests/netlab/run.sh, tests/netlab/fleet.sh, bench/net.sh): the
+# scripts (tests/netlab/run.sh, tests/netlab/policy.sh, bench/net.sh): the
 # namespaces, the office router, the stand-ins and the media, and the
 # functions build, serve, stop_serve, boot and result.
 #

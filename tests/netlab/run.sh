@@ -46,7 +46,7 @@ build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\"
 	as --32 -o "$L/wimboot-bios.o" "$SRC/tests/netlab/standin-wimboot-bios.S" &&
 	ld -m elf_i386 --oformat binary -Ttext 0 -o "$L/wimboot-bios" "$L/wimboot-bios.o"
 } >"$W/standin-bios.log" 2>&1 || die_setup "building the BIOS wimboot stand-in failed: $(tail -n 2 "$W/standin-bios.log" | tr '\n' ' ')"
-build biosipxe "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot-bios\", http = \"$URL\", timeout = 1 }"
+build biosipxe "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot-bios\", http = \"$URL\", timeout = 1, unknown = \"install\" }"
 # the credentials the start script in boot.wim carries (never printed)
 wimlib-imagex extract "$W/uefi/tftp/boot.wim" 1 /start.cmd --dest-dir="$W/startcmd" >/dev/null 2>&1 ||
 	die_setup "no start.cmd in the uefi tree's boot.wim"
