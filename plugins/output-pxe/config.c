@@ -482,7 +482,7 @@ static void put_heading(FILE *f, const char *text, char c)
 
 /* README.txt's advice on speed: the payload (boot.wim, or winpe.iso for
  * PXELINUX) over HTTP rather than TFTP, with the figures measured by
- * bench/net.sh (docs/performance-network.md). */
+ * bench/net.sh (docs/performance.md). */
 static void put_speed(FILE *f, const struct pxe_state *s)
 {
 	const char *what = s->loader == LOADER_IPXE ? "boot.wim" : "winpe.iso";
@@ -497,7 +497,7 @@ static void put_speed(FILE *f, const struct pxe_state *s)
 			"there (peforge serve does both).\n", what);
 	fprintf(f, "TFTP sends one block and waits for its acknowledgement, so a "
 		"client gets a\nfew MB/s however fast the network is. Measured in "
-		"peforge's network lab\n(bench/net.sh, docs/performance-network.md: "
+		"peforge's network lab\n(bench/net.sh, docs/performance.md: "
 		"one loaded 2-core machine):\n"
 		"  HTTP (nginx)              200 MB: 0.6 s for one client; 32 clients at "
 		"once\n                            24 s each (205 MB/s in all)\n"
