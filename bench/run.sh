@@ -108,7 +108,8 @@ recipe() {
 now() { date +%s.%N; }
 # run_one TAG KIND:ARG: one run of a case in a fresh $W/out; its seconds
 # are added to $W/t/TAG.s, its peak memory (KiB) to $W/t/TAG.m.  KIND:ARG
-# is build:NAME (peforge build of $W/NAME.lua), dd:FILE (the baseline: an
+# is build:NAME (peforge build of $W/NAME.lua), nv:NAME (the same with
+# --no-verify: no SHA-1 check of the source WIM's resources), dd:FILE (the baseline: an
 # fsync'd copy of FILE's bytes) or mk:DIR (wimlib's mkwinpeimg --iso of the
 # media DIR).  A failure stops the suite with the command's output.
 run_one() {
@@ -116,6 +117,7 @@ run_one() {
 	arg=${2#*:}
 	case $2 in
 	build:*) set -- "$P" -q build "$W/$arg.lua" -o "$W/out" ;;
+	nv:*) set -- "$P" -q build "$W/$arg.lua" -o "$W/out" --no-verify ;;
 	dd:*) set -- dd if="$arg" of="$W/out/copy" bs=1M conv=fsync status=none ;;
 	mk:*) set -- mkwinpeimg --iso --windows-dir="$arg" --start-script="$W/start.cmd" "$W/out/winpe.iso" ;;
 	*) echo "bench: unknown case $2" >&2; exit 1 ;;
@@ -190,7 +192,8 @@ if command -v mkwinpeimg >/dev/null && command -v mkisofs >/dev/null; then
 	fi
 fi
 measure iso_dir:build:iso_dir "dd_iso:dd:$W/ref.iso" iso_iso:build:iso_iso ${mkwinpe:+"$mkwinpe"} \
-	wim:build:wim "dd_wim:dd:$small/sources/boot.wim" all:build:all
+	wim:build:wim "dd_wim:dd:$small/sources/boot.wim" all:build:all \
+	iso_nv:nv:iso_dir wim_nv:nv:wim
 
 compare "1 ISO from a media folder, $sw MiB WIM" iso_dir "dd fsync, ISO bytes" dd_iso 1.5
 if [ -n "$mkwinpe" ]; then
@@ -204,6 +207,9 @@ fi
 compare "1 ISO from an ISO file, $sw MiB WIM" iso_iso "dd fsync, ISO bytes" dd_iso 1.5
 echo "case 1: mkwinpeimg against the ISO file: n/a: wimlib's mkwinpeimg reads a folder only (the ISO mounted)" >>"$W/notes"
 compare "2 WIM only, $sw MiB WIM" wim "dd fsync, boot.wim" dd_wim 1.2
+# the cost of the SHA-1 check of the source WIM (#12): the same without it
+compare "1 ISO, --no-verify, $sw MiB WIM" iso_nv "dd fsync, ISO bytes" dd_iso 1.5
+compare "2 WIM only, --no-verify, $sw MiB WIM" wim_nv "dd fsync, boot.wim" dd_wim 1.2
 compare "4 all outputs (wim iso disk pxe), $sw MiB" all "ISO alone (case 1)" iso_dir 2.5
 
 # ---- 2 and 5 at the large size ----------------------------------------------

@@ -71,6 +71,12 @@ START_TEST(test_join)
 		free(p);
 	}
 	ck_assert_ptr_null(fsu_join(NULL, NULL));
+	/* how deep a path is: names, not slashes */
+	ck_assert_int_eq(fsu_path_depth(""), 0);
+	ck_assert_int_eq(fsu_path_depth("/"), 0);
+	ck_assert_int_eq(fsu_path_depth("a"), 1);
+	ck_assert_int_eq(fsu_path_depth("/a//b/"), 2);
+	ck_assert_int_eq(fsu_path_depth("a/b/c"), 3);
 }
 END_TEST
 

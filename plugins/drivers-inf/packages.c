@@ -110,18 +110,6 @@ static int loops_back(const char *root, const char *rel, const struct stat *st)
 	return yes;
 }
 
-/* The number of names in relative path REL. */
-static int rel_depth(const char *rel)
-{
-	int n = 0;
-	const char *c;
-
-	for (c = rel; *c; c++)
-		if (*c != '/' && (c == rel || c[-1] == '/'))
-			n++;
-	return n;
-}
-
 /*
  * Add to LIST the paths, relative to ROOT, of the *.inf files (any case)
  * under ROOT/REL ("" for ROOT itself), recursively; folders reached by a
@@ -157,7 +145,7 @@ int scan(const struct pf_host *h, const char *root, const char *rel,
 			goto out;
 		}
 		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (rel_depth(child) > SCAN_MAX_DEPTH) {
+			if (fsu_path_depth(child) > SCAN_MAX_DEPTH) {
 				h->log(PF_LOG_ERROR, NAME, "drivers: %s: folder tree deeper "
 				       "than %d levels", full, SCAN_MAX_DEPTH);
 				ret = -PF_EIO;

@@ -41,6 +41,17 @@ char *fsu_join(const char *a, const char *b)
 	return s;
 }
 
+int fsu_path_depth(const char *path)
+{
+	int n = 0;
+	const char *c;
+
+	for (c = path; *c; c++)
+		if (*c != '/' && (c == path || c[-1] == '/'))
+			n++;
+	return n;
+}
+
 int fsu_is_dir(const char *path)
 {
 	struct stat st;

@@ -25,6 +25,10 @@ struct fsu_err {
  * B NULL or empty: a copy of A.  malloc'd; NULL on no memory. */
 char *fsu_join(const char *a, const char *b);
 
+/* The number of names in PATH ("a//b/" = 2; "" and "/" = 0): how deep a
+ * walk is, for the walks' depth limits. */
+int fsu_path_depth(const char *path);
+
 /* 1 when PATH is an existing folder / regular file (links followed). */
 int fsu_is_dir(const char *path);
 int fsu_is_file(const char *path);

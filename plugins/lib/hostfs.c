@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "hostfs.h"
 
 struct mapping {
@@ -325,18 +326,6 @@ static int list_host(struct hostfs *fs, const char *dir, const struct ancestors 
 	return ret;
 }
 
-/* The number of names in media path PATH ("" and "/" = 0). */
-static int depth_of(const char *path)
-{
-	int n = 0;
-	const char *c;
-
-	for (c = path; *c; c++)
-		if (*c != '/' && (c == path || c[-1] == '/'))
-			n++;
-	return n;
-}
-
 /*
  * List media folder PATH: the entries of every mapping whose host folder
  * holds PATH, plus the first name of each mapping below PATH (a mapped
@@ -349,7 +338,7 @@ static int fs_list(void *m, const char *path, pf_list_cb cb, void *ctx)
 	size_t i;
 	int ret = 0, any = 0;
 
-	if (depth_of(path) >= PF_MEDIA_MAX_DEPTH) {
+	if (fsu_path_depth(path) >= PF_MEDIA_MAX_DEPTH) {
 		fs->host->log(PF_LOG_ERROR, fs->who, "%s: folder tree deeper than %d levels "
 			      "(a folder that loops back?)", path, PF_MEDIA_MAX_DEPTH);
 		return -PF_EIO;

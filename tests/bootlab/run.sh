@@ -112,7 +112,7 @@ fatimg() {
 
 if [ -z "$setup_err" ]; then
 	{
-		as --32 -o "$L/standin16.o" "$LAB/standin16.S" &&
+		as --32 -I "$LAB" -o "$L/standin16.o" "$LAB/standin16.S" &&
 		ld -m elf_i386 --oformat binary -Ttext 0 -o "$L/standin16.bin" "$L/standin16.o" &&
 		standin16 etfsboot && standin16 bootmgr && standin16 wimboot &&
 		as --32 -o "$L/standin-mb.o" "$LAB/standin-mb.S" &&

@@ -8,7 +8,7 @@
  * then " cs=XXXX ip=XXXX dl=XX" (where it was loaded and the BIOS drive it
  * was given), then CR LF, and halts.
  *
- * Build: as --32 -o standin16.o standin16.S
+ * Build: as --32 -I tests/bootlab -o standin16.o standin16.S
  *        ld -m elf_i386 --oformat binary -Ttext 0 -o standin16.bin standin16.o
  *        printf 'BOOTLAB-STANDIN etfsboot\0' >>standin16.bin
  */
@@ -47,44 +47,7 @@ halt:	cli
 	hlt
 	jmp	halt
 
-/* puts: write the string at DS:SI to COM1 */
-puts:	lodsb
-	test	%al, %al
-	jz	2f
-	call	putc
-	jmp	puts
-2:	ret
-
-/* putc: write AL to COM1 (wait for THR empty: LSR 0x3FD bit 5) */
-putc:	push	%dx
-	push	%ax
-	mov	$0x3fd, %dx
-3:	in	%dx, %al
-	test	$0x20, %al
-	jz	3b
-	pop	%ax
-	mov	$0x3f8, %dx
-	out	%al, %dx
-	pop	%dx
-	ret
-
-hex16:	push	%ax
-	mov	%ah, %al
-	call	hex8
-	pop	%ax
-hex8:	push	%ax
-	shr	$4, %al
-	call	hexd
-	pop	%ax
-hexd:	push	%ax
-	and	$0x0f, %al
-	add	$'0', %al
-	cmp	$'9', %al
-	jbe	4f
-	add	$('a' - '9' - 1), %al
-4:	call	putc
-	pop	%ax
-	ret
+	.include "serial16.inc"
 
 s_cs:	.asciz	" cs="
 s_ip:	.asciz	" ip="

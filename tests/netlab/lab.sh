@@ -124,7 +124,7 @@ pids="$pids $!"
 L=$W/lab
 mkdir -p "$L"
 {
-	as --32 -o "$L/standin16.o" "$BOOTLAB/standin16.S" &&
+	as --32 -I "$BOOTLAB" -o "$L/standin16.o" "$BOOTLAB/standin16.S" &&
 	ld -m elf_i386 --oformat binary -Ttext 0 -o "$L/etfsboot.bin" "$L/standin16.o" &&
 	printf 'BOOTLAB-STANDIN etfsboot\0' >>"$L/etfsboot.bin" &&
 	truncate -s 4096 "$L/etfsboot.bin" &&

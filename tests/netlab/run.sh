@@ -43,7 +43,7 @@ build guest "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot\"
   samba = { dir = \"samba\", share = \"REMINST\", path = \"/srv/winimg\", guest = true }"
 # the BIOS wimboot stand-in (a bzImage: tests/netlab/standin-wimboot-bios.S)
 {
-	as --32 -o "$L/wimboot-bios.o" "$SRC/tests/netlab/standin-wimboot-bios.S" &&
+	as --32 -I "$BOOTLAB" -o "$L/wimboot-bios.o" "$SRC/tests/netlab/standin-wimboot-bios.S" &&
 	ld -m elf_i386 --oformat binary -Ttext 0 -o "$L/wimboot-bios" "$L/wimboot-bios.o"
 } >"$W/standin-bios.log" 2>&1 || die_setup "building the BIOS wimboot stand-in failed: $(tail -n 2 "$W/standin-bios.log" | tr '\n' ' ')"
 build biosipxe "pxe = { dir = \"tftp\", loader = \"ipxe\", wimboot = \"$L/wimboot-bios\", http = \"$URL\", timeout = 1, unknown = \"install\" }"

@@ -15,7 +15,7 @@
  * names.  Only iPXE fills in these fields, so the line proves that iPXE
  * loaded the stand-in as wimboot and handed it the files.
  *
- * Build: as --32 -o standin-wimboot-bios.o standin-wimboot-bios.S
+ * Build: as --32 -I tests/bootlab -o standin-wimboot-bios.o standin-wimboot-bios.S
  *        ld -m elf_i386 --oformat binary -Ttext 0 -o wimboot-bios standin-wimboot-bios.o
  */
 	.code16
@@ -82,45 +82,7 @@ halt:	cli
 	hlt
 	jmp	halt
 
-/* puts: write the NUL-terminated string at DS:SI to COM1 */
-puts:	lodsb
-	test	%al, %al
-	jz	2f
-	call	putc
-	jmp	puts
-2:	ret
-
-/* putc: write AL to COM1 (wait for THR empty: LSR 0x3FD bit 5) */
-putc:	push	%dx
-	push	%ax
-	mov	$0x3fd, %dx
-3:	in	%dx, %al
-	test	$0x20, %al
-	jz	3b
-	pop	%ax
-	mov	$0x3f8, %dx
-	out	%al, %dx
-	pop	%dx
-	ret
-
-/* hex16, hex8: AX, AL as hex digits to COM1 */
-hex16:	push	%ax
-	mov	%ah, %al
-	call	hex8
-	pop	%ax
-hex8:	push	%ax
-	shr	$4, %al
-	call	hexd
-	pop	%ax
-hexd:	push	%ax
-	and	$0x0f, %al
-	add	$'0', %al
-	cmp	$'9', %al
-	jbe	4f
-	add	$('a' - '0' - 10), %al
-4:	call	putc
-	pop	%ax
-	ret
+	.include "serial16.inc"
 
 marker:	.asciz	"BOOTLAB-STANDIN wimboot-bios"
 s_loader: .asciz " loader="
