@@ -135,6 +135,15 @@ static int read_report(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* 1 when S is printable ASCII only (safe to show in a log line). */
+static int printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
 /*
  * Judge the report NAME found in the folder of client address IP (PATH is
  * the file), apply it when it is good, say what happened in one line.
@@ -148,7 +157,11 @@ static void one_report(const struct pf_fleet *f, const char *ip, const char *nam
 	int r;
 
 	r = read_report(path, text, sizeof(text));
-	if (pf_fleet_mac_norm(name, mac)) {
+	if (pf_fleet_mac_norm(name, mac) && !printable(name)) {
+		/* a client's bytes never reach the terminal or the log */
+		snprintf(line, sizeof(line), "fleet: refused a report from %s: its name is not "
+			 "a MAC address", ip);
+	} else if (pf_fleet_mac_norm(name, mac)) {
 		snprintf(line, sizeof(line), "fleet: refused a report from %s: '%.64s' is not a "
 			 "MAC address", ip, name);
 	} else if (r) {
