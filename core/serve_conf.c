@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "fsutil.h"
 #include "log.h"
 #include "serve.h"
 #include "util.h"
@@ -118,18 +119,6 @@ char *pf_serve_cmdline(char *const *argv)
 	return join_argv(argv, 's');
 }
 
-/* Write PATH as a dnsmasq option value: quoted, '"' and '\' escaped. */
-static void put_dnsmasq_path(FILE *f, const char *path)
-{
-	fputc('"', f);
-	for (; *path; path++) {
-		if (*path == '"' || *path == '\\')
-			fputc('\\', f);
-		fputc(*path, f);
-	}
-	fputc('"', f);
-}
-
 /*
  * dnsmasq.conf: proxy or full DHCP on the interface, TFTP from the pxe
  * tree, the boot file by client: BIOS PXE, x86-64 UEFI (client-arch 7 and
@@ -159,9 +148,9 @@ static int dnsmasq_conf(const struct pf_serve *s, FILE *f)
 	fprintf(f, "interface=%s\nbind-interfaces\n", s->ifname);
 	fprintf(f, "log-dhcp\n");
 	fprintf(f, "dhcp-leasefile=");
-	put_dnsmasq_path(f, state_leases);
+	fsu_put_dnsmasq_path(f, state_leases);
 	fprintf(f, "\npid-file=");
-	put_dnsmasq_path(f, state_pid);
+	fsu_put_dnsmasq_path(f, state_pid);
 	fprintf(f, "\n");
 	if (s->dhcp_full)
 		fprintf(f, "dhcp-range=%s,12h\n", s->range);
@@ -199,7 +188,7 @@ static int dnsmasq_conf(const struct pf_serve *s, FILE *f)
 	else if (s->ipxe)
 		fprintf(f, "dhcp-boot=tag:ipxe,boot.ipxe,,%s\n", a);
 	fprintf(f, "enable-tftp\ntftp-root=");
-	put_dnsmasq_path(f, s->pxe);
+	fsu_put_dnsmasq_path(f, s->pxe);
 	fprintf(f, "\n");
 	free(state_leases);
 	free(state_pid);

@@ -77,6 +77,18 @@ START_TEST(test_join)
 	ck_assert_int_eq(fsu_path_depth("a"), 1);
 	ck_assert_int_eq(fsu_path_depth("/a//b/"), 2);
 	ck_assert_int_eq(fsu_path_depth("a/b/c"), 3);
+	/* a dnsmasq.conf value: quoted, " and \ escaped */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		ck_assert_ptr_nonnull(f);
+		fsu_put_dnsmasq_path(f, "/srv/a \"b\"\\c");
+		fclose(f);
+		ck_assert_str_eq(buf, "\"/srv/a \\\"b\\\"\\\\c\"");
+		free(buf);
+	}
 }
 END_TEST
 

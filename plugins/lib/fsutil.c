@@ -52,6 +52,17 @@ int fsu_path_depth(const char *path)
 	return n;
 }
 
+void fsu_put_dnsmasq_path(FILE *f, const char *path)
+{
+	fputc('"', f);
+	for (; *path; path++) {
+		if (*path == '"' || *path == '\\')
+			fputc('\\', f);
+		fputc(*path, f);
+	}
+	fputc('"', f);
+}
+
 int fsu_is_dir(const char *path)
 {
 	struct stat st;

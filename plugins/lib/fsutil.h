@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include "peforge/plugin.h"
 
@@ -28,6 +29,11 @@ char *fsu_join(const char *a, const char *b);
 /* The number of names in PATH ("a//b/" = 2; "" and "/" = 0): how deep a
  * walk is, for the walks' depth limits. */
 int fsu_path_depth(const char *path);
+
+/* Write PATH to F as a dnsmasq.conf value: between double quotes, with
+ * `"` and `\` escaped (the pxe output's dnsmasq.conf and `peforge
+ * serve`'s). */
+void fsu_put_dnsmasq_path(FILE *f, const char *path);
 
 /* 1 when PATH is an existing folder / regular file (links followed). */
 int fsu_is_dir(const char *path);

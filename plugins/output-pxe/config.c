@@ -291,19 +291,6 @@ int gen_boot_ipxe(const struct pxe_state *s, struct plan *p)
 	return ret;
 }
 
-/* Write PATH to F as a dnsmasq option value: quoted, with '"' and '\'
- * escaped (dnsmasq reads \" and \\ inside quotes). */
-static void put_dnsmasq_quoted(FILE *f, const char *path)
-{
-	fputc('"', f);
-	for (; *path; path++) {
-		if (*path == '"' || *path == '\\')
-			fputc('\\', f);
-		fputc(*path, f);
-	}
-	fputc('"', f);
-}
-
 /* Write the path A followed by B to F for a POSIX shell: as is when it is
  * plain, else in single quotes. */
 static void put_shell_path(FILE *f, const char *a, const char *b)
@@ -455,13 +442,13 @@ int gen_dnsmasq(const struct pxe_state *s, struct plan *p)
 			return -PF_ENOMEM;
 		}
 		fprintf(t.f, "dhcp-leasefile=");
-		put_dnsmasq_quoted(t.f, leases);
+		fsu_put_dnsmasq_path(t.f, leases);
 		fprintf(t.f, "\n");
 		free(leases);
 	}
 	fprintf(t.f, "\nenable-tftp\n");
 	fprintf(t.f, "tftp-root=");
-	put_dnsmasq_quoted(t.f, p->final);
+	fsu_put_dnsmasq_path(t.f, p->final);
 	fprintf(t.f, "\n");
 	ret = text_end(&t);
 	if (!ret)
