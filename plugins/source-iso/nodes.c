@@ -200,14 +200,59 @@ const char *blk_why(const struct blk *b)
 	return "unreadable UDF data";
 }
 
+/* qsort order of node pointers by name, exactly. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(const struct node *const *)a)->name,
+		      (*(const struct node *const *)b)->name);
+}
+
+/*
+ * Check that no two of the NKIDS KIDS of directory N have the same name
+ * (a damaged image: "SOURCES.;1" beside a folder SOURCES).  A name would
+ * then stand for two things, and what a path finds would depend on the
+ * order of the entries.  Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
+ */
+static int check_names(struct iso_media *m, const struct node *n,
+		       const struct node *kids, size_t nkids)
+{
+	const struct node **v;
+	size_t i;
+	int ret = 0;
+
+	if (nkids < 2)
+		return 0;
+	v = malloc(nkids * sizeof(*v));
+	if (!v)
+		return -PF_ENOMEM;
+	for (i = 0; i < nkids; i++)
+		v[i] = &kids[i];
+	qsort(v, nkids, sizeof(*v), by_name);
+	for (i = 1; i < nkids && !ret; i++)
+		if (!strcmp(v[i - 1]->name, v[i]->name)) {
+			char why[400];
+
+			snprintf(why, sizeof(why), "two entries named '%.300s' (damaged ISO)",
+				 v[i]->name);
+			log_node(m, n, why);
+			ret = -PF_EIO;
+		}
+	free(v);
+	return ret;
+}
+
 /*
  * End the loading of directory N's listing: on success (RET 0) the NKIDS
- * KIDS become its children, cached; on failure they are freed.  Returns RET.
+ * KIDS become its children, cached, when no two have the same name; on
+ * failure they are freed.  Returns RET or check_names's error.
  */
-static int adopt_kids(struct node *n, struct node *kids, size_t nkids, int ret)
+static int adopt_kids(struct iso_media *m, struct node *n, struct node *kids, size_t nkids,
+		      int ret)
 {
 	size_t i;
 
+	if (!ret)
+		ret = check_names(m, n, kids, nkids);
 	if (ret) {
 		struct node tmp = { .kids = kids, .nkids = nkids };
 
@@ -288,7 +333,7 @@ out:
 		udfread_closedir(n->udir);
 	if (ret)
 		n->udir = NULL;
-	return adopt_kids(n, kids, nkids, ret);
+	return adopt_kids(m, n, kids, nkids, ret);
 }
 
 /*
@@ -362,7 +407,7 @@ out:
 	if (list)
 		iso9660_filelist_free(list);
 	free(dpath);
-	return adopt_kids(n, kids, nkids, ret);
+	return adopt_kids(m, n, kids, nkids, ret);
 }
 
 /* Make sure directory N's listing is cached.  Returns 0 or a -PF_E* code. */
