@@ -359,6 +359,9 @@ static int check_loop(struct iso_media *m, const struct node *n, const struct no
 	return 0;
 }
 
+/* The largest ISO 9660 directory read: 16 MiB, some 100,000 entries. */
+#define ISO_DIR_MAX (16u << 20)
+
 /*
  * Read the ISO 9660 (or Joliet) listing of directory N into its kids.
  * Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
@@ -375,6 +378,25 @@ static int load_iso(struct iso_media *m, struct node *n)
 	if (!dpath) {
 		ret = -PF_ENOMEM;
 		goto out;
+	}
+	/* libiso9660 allocates the directory's whole recorded size at once:
+	 * a damaged record saying gigabytes must not get that far */
+	{
+		iso9660_stat_t *dst = iso9660_ifs_stat_translate(m->iso, dpath);
+		uint32_t dsize = dst ? dst->size : 0;
+
+		if (dst)
+			iso9660_stat_free(dst);
+		if (dsize > ISO_DIR_MAX) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "directory of %u bytes, more than %u (damaged "
+				 "ISO: a Windows media folder takes a few KB)", (unsigned)dsize,
+				 (unsigned)ISO_DIR_MAX);
+			log_node(m, n, why);
+			ret = -PF_EIO;
+			goto out;
+		}
 	}
 	list = iso9660_ifs_readdir(m->iso, dpath);
 	if (!list) {
