@@ -363,6 +363,52 @@ static int check_loop(struct iso_media *m, const struct node *n, const struct no
 #define ISO_DIR_MAX (16u << 20)
 
 /*
+ * Check the raw directory records of directory N (SIZE bytes at sector
+ * LSN) before libiso9660 parses them: each record within its sector, at
+ * least 33 bytes, its name within the record.  libiso9660 trusts these
+ * lengths (a Joliet name longer than its record overflows its buffer: found
+ * by the iso fuzzer).  Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
+ */
+static int check_records(struct iso_media *m, const struct node *n, uint32_t lsn,
+			 uint32_t size)
+{
+	long blocks = (long)((size + ISO_BLOCKSIZE - 1) / ISO_BLOCKSIZE);
+	unsigned char *buf;
+	long b;
+	int ret = 0;
+
+	if (!blocks)
+		return 0;
+	buf = malloc((size_t)blocks * ISO_BLOCKSIZE);
+	if (!buf)
+		return -PF_ENOMEM;
+	if (iso9660_iso_seek_read(m->iso, buf, lsn, blocks) != blocks * ISO_BLOCKSIZE) {
+		log_node(m, n, "cannot read ISO 9660 directory (damaged or truncated ISO)");
+		ret = -PF_EIO;
+		goto out;
+	}
+	for (b = 0; b < blocks && !ret; b++) {
+		const unsigned char *sec = buf + (size_t)b * ISO_BLOCKSIZE;
+		unsigned o = 0;
+
+		while (o < ISO_BLOCKSIZE && sec[o]) {
+			unsigned len = sec[o];
+
+			if (len < 33 || o + len > ISO_BLOCKSIZE || 33u + sec[o + 32] > len) {
+				log_node(m, n, "a directory record overruns its sector or holds "
+					 "a name longer than itself (damaged ISO)");
+				ret = -PF_EIO;
+				break;
+			}
+			o += len;
+		}
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+/*
  * Read the ISO 9660 (or Joliet) listing of directory N into its kids.
  * Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
  */
@@ -384,9 +430,12 @@ static int load_iso(struct iso_media *m, struct node *n)
 	{
 		iso9660_stat_t *dst = iso9660_ifs_stat_translate(m->iso, dpath);
 		uint32_t dsize = dst ? dst->size : 0;
+		uint32_t dlsn = dst ? (uint32_t)dst->lsn : 0;
 
 		if (dst)
 			iso9660_stat_free(dst);
+		if (dsize <= ISO_DIR_MAX && dst && (ret = check_records(m, n, dlsn, dsize)))
+			goto out;
 		if (dsize > ISO_DIR_MAX) {
 			char why[160];
 
