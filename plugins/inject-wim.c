@@ -21,6 +21,7 @@
 #include <wimlib.h>
 
 #include "peforge/plugin.h"
+#include "inject-wim-append.h"
 #include "inject-wim-verify.h"
 
 #define NAME "wim"
@@ -31,6 +32,7 @@ struct inj_state {
 	int keep_setup;
 	int inplace;         /* update the source WIM itself (a bare boot.wim) */
 	int verify;          /* check the source's data against its SHA-1 first */
+	unsigned spills;     /* apply_edits calls (names of spilled edits) */
 };
 
 /* Context of wimlib's progress callback. */
@@ -215,15 +217,16 @@ static char *wim_path(const char *path)
 	return p;
 }
 
-/* Write an ADD_DATA edit's bytes to a new file in the job's tmpdir. */
-static int spill(const struct pf_host *h, struct pf_job *job, size_t i,
+/* Write an ADD_DATA edit's bytes to a new file in the job's tmpdir (GEN:
+ * which apply_edits call, for a name of its own). */
+static int spill(const struct pf_host *h, struct pf_job *job, unsigned gen, size_t i,
 		 const struct pf_edit *e, char **out)
 {
 	char *name = NULL;
 	FILE *f;
 	int n;
 
-	n = asprintf(&name, "%s/inject-%zu", h->job_tmpdir(job), i);
+	n = asprintf(&name, "%s/inject-%u-%zu", h->job_tmpdir(job), gen, i);
 	if (n < 0)
 		return -PF_ENOMEM;
 	f = fopen(name, "wbx");
@@ -251,6 +254,7 @@ static int apply_edits(struct inj_state *s, struct pf_job *job, WIMStruct *wim,
 	static const char *const setup_files[] = { "/setup.exe", "/sources/setup.exe" };
 	int ret = 0, w;
 
+	s->spills++;
 	cmds = calloc(n + 2, sizeof(*cmds));
 	owned = calloc(3 * (n + 2), sizeof(*owned));
 	if (!cmds || !owned) {
@@ -288,7 +292,7 @@ static int apply_edits(struct inj_state *s, struct pf_job *job, WIMStruct *wim,
 		owned[nfree++] = target;
 		switch (e->op) {
 		case PF_EDIT_ADD_DATA:
-			ret = spill(h, job, i, e, &src);
+			ret = spill(h, job, s->spills, i, e, &src);
 			if (ret)
 				goto out;
 			owned[nfree++] = src;
@@ -426,6 +430,36 @@ out:
 	return ret;
 }
 
+/*
+ * The fast way (inject-wim-append.c): copy SRC_PATH to OUT_PATH by the
+ * kernel, keep image IDX only, apply the edits there and append them.
+ */
+static int run_append(struct inj_state *s, struct pf_job *job, const char *src_path,
+		      const char *out_path, int idx, int is_setup, uint64_t slack)
+{
+	const struct pf_host *h = s->host;
+	const char *tmp = h->job_tmpdir(job);
+	size_t n = strlen(tmp);
+	struct pf_wim_append a = { h, job, src_path, out_path, idx, 0, 0 };
+	WIMStruct *wim = NULL;
+	int ret, code, err;
+
+	a.src_owned = !strncmp(src_path, tmp, n) && src_path[n] == '/';
+
+	h->log(PF_LOG_DEBUG, NAME, "the source's bytes are copied by the kernel and the "
+	       "edits appended (%llu KiB left unused)", (unsigned long long)(slack >> 10));
+	ret = pf_wim_append_copy(&a, &wim);
+	if (!ret)
+		ret = apply_edits(s, job, wim, 1, is_setup);
+	if (!ret) {
+		ret = pf_wim_append_commit(&a, wim, &code, &err);
+		if (ret == -PF_EWIM)
+			ret = wim_fail_errno(h, out_path, "cannot write boot.wim", code, err);
+	}
+	wimlib_free(wim);
+	return ret;
+}
+
 /* Build the customized boot.wim and record it as the run's WIM. */
 static int inj_run(void *state, struct pf_job *job)
 {
@@ -434,7 +468,9 @@ static int inj_run(void *state, struct pf_job *job)
 	const char *rel = h->job_fact(job, PF_FACT_BOOT_WIM);
 	char *src_path = NULL, *out_path = NULL;
 	WIMStruct *src = NULL, *dst = NULL;
+	struct pf_wim_table *table = NULL;
 	struct wimlib_wim_info info;
+	uint64_t slack = 0;
 	struct prog_ctx pc = { h, job };
 	enum wimlib_compression_type ctype;
 	uint32_t chunk;
@@ -484,6 +520,17 @@ static int inj_run(void *state, struct pf_job *job)
 		       ctype_name(ctype));
 		chunk = PF_WIMBOOT_CHUNK_SIZE;
 	}
+	/* The source's blob table as it is on disk, before the edits, when the
+	 * WIM can be copied as it is (the same compression and chunks). */
+	if (ctype == (enum wimlib_compression_type)info.compression_type &&
+	    chunk == info.chunk_size) {
+		ret = pf_wim_append_table(src, &info, &table);
+		if (ret)
+			goto out;
+		if (!table)
+			h->log(PF_LOG_DEBUG, NAME, "%s is split, pipable, read-only, solid or has "
+			       "an integrity table: a new WIM is written", rel);
+	}
 	/* The edits go into the source WIMStruct in memory (never written back:
 	 * the file was opened read-only and wimlib_overwrite is never called),
 	 * then the edited image is exported into the new WIM: an exported image
@@ -496,6 +543,23 @@ static int inj_run(void *state, struct pf_job *job)
 	ret = apply_edits(s, job, src, idx, is_setup);
 	if (ret)
 		goto out;
+	if (asprintf(&out_path, "%s/boot.wim", h->job_tmpdir(job)) < 0) {
+		out_path = NULL;
+		ret = -PF_ENOMEM;
+		goto out;
+	}
+	/* What a copy of the source would carry unused decides the way. */
+	if (table) {
+		ret = pf_wim_append_slack(table, src, idx, &slack);
+		if (ret == -PF_ENOMEM)
+			goto out;
+		if (!ret && slack <= PF_APPEND_SLACK(info.total_bytes)) {
+			ret = run_append(s, job, src_path, out_path, idx, is_setup, slack);
+			goto written;
+		}
+		h->log(PF_LOG_DEBUG, NAME, "a copy of the source would carry %llu KiB "
+		       "unused: a new WIM is written", (unsigned long long)(slack >> 10));
+	}
 	w = wimlib_create_new_wim(ctype, &dst);
 	if (!w && chunk && ctype != WIMLIB_COMPRESSION_TYPE_NONE)
 		w = wimlib_set_output_chunk_size(dst, chunk);
@@ -505,18 +569,14 @@ static int inj_run(void *state, struct pf_job *job)
 		ret = wim_fail(h, src_path, "cannot export the image", w);
 		goto out;
 	}
-	if (asprintf(&out_path, "%s/boot.wim", h->job_tmpdir(job)) < 0) {
-		out_path = NULL;
-		ret = -PF_ENOMEM;
-		goto out;
-	}
 	wimlib_register_progress_function(dst, progress_cb, &pc);
 	errno = 0;
 	w = wimlib_write(dst, out_path, WIMLIB_ALL_IMAGES, 0, 0);
-	if (w) {
+	if (w)
 		ret = wim_fail_errno(h, out_path, "cannot write boot.wim", w, errno);
+written:
+	if (ret)
 		goto out;
-	}
 	ret = h->job_set_wim(job, out_path);
 	/* the file is the run's own: outputs may hard-link it */
 	if (!ret)
@@ -524,6 +584,7 @@ static int inj_run(void *state, struct pf_job *job)
 	if (!ret)
 		ret = set_image_facts(h, job, idx, name);
 out:
+	pf_wim_append_table_free(table);
 	wimlib_free(dst);
 	wimlib_free(src);
 	free(src_path);
