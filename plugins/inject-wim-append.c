@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "inject-wim.h"
 #include "inject-wim-append.h"
 
 #define NAME "wim"
@@ -165,20 +166,6 @@ static int copy_progress(void *ctx, uint64_t done)
 	return a->host->progress(a->job, "copying boot.wim", done, a->size) ? -PF_ECANCELED : 0;
 }
 
-/* wimlib progress callback of the append: the display, and the cancel. */
-static enum wimlib_progress_status append_progress(enum wimlib_progress_msg msg,
-						   union wimlib_progress_info *info,
-						   void *ctx)
-{
-	struct pf_wim_append *a = ctx;
-
-	if (msg == WIMLIB_PROGRESS_MSG_WRITE_STREAMS &&
-	    a->host->progress(a->job, "writing boot.wim", info->write_streams.completed_bytes,
-			      info->write_streams.total_bytes) != 0)
-		return WIMLIB_PROGRESS_STATUS_ABORT;
-	return WIMLIB_PROGRESS_STATUS_CONTINUE;
-}
-
 int pf_wim_append_copy(struct pf_wim_append *a, WIMStruct **out)
 {
 	const struct pf_host *h = a->host;
@@ -225,6 +212,7 @@ fail:
 
 int pf_wim_append_commit(struct pf_wim_append *a, WIMStruct *wim, int *code, int *err)
 {
+	struct pf_wim_prog pc = { a->host, a->job };
 	struct wimlib_wim_info info;
 	int w;
 
@@ -240,7 +228,7 @@ int pf_wim_append_commit(struct pf_wim_append *a, WIMStruct *wim, int *code, int
 	errno = 0;
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX | WIMLIB_CHANGE_GUID);
 	if (!w) {
-		wimlib_register_progress_function(wim, append_progress, a);
+		wimlib_register_progress_function(wim, pf_wim_progress, &pc);
 		w = wimlib_overwrite(wim, WIMLIB_WRITE_FLAG_SOFT_DELETE, 0);
 	}
 	*code = w;

@@ -18,30 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inject-wim.h"
 #include "inject-wim-verify.h"
 
 #define NAME "wim"
-
-/* Context of the verification's progress callback. */
-struct vctx {
-	const struct pf_host *host;
-	struct pf_job *job;
-};
-
-/* Show the verification's progress; stop it when the run was canceled. */
-static enum wimlib_progress_status verify_progress(enum wimlib_progress_msg msg,
-						   union wimlib_progress_info *info,
-						   void *ctx)
-{
-	struct vctx *vc = ctx;
-
-	if (msg == WIMLIB_PROGRESS_MSG_VERIFY_STREAMS &&
-	    vc->host->progress(vc->job, "verifying boot.wim",
-			       info->verify_streams.completed_bytes,
-			       info->verify_streams.total_bytes) != 0)
-		return WIMLIB_PROGRESS_STATUS_ABORT;
-	return WIMLIB_PROGRESS_STATUS_CONTINUE;
-}
 
 /* The paths of an image's files that have data. */
 struct filelist {
@@ -219,11 +199,11 @@ static int locate(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
 int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
 			 const char *rel, int image)
 {
-	struct vctx vc = { h, job };
+	struct pf_wim_prog pc = { h, job };
 	int w;
 
 	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1", rel);
-	wimlib_register_progress_function(src, verify_progress, &vc);
+	wimlib_register_progress_function(src, pf_wim_progress, &pc);
 	w = wimlib_verify_wim(src, 0);
 	wimlib_register_progress_function(src, NULL, NULL);
 	if (!w)

@@ -21,6 +21,7 @@
 #include <wimlib.h>
 
 #include "peforge/plugin.h"
+#include "inject-wim.h"
 #include "inject-wim-append.h"
 #include "inject-wim-verify.h"
 
@@ -33,12 +34,6 @@ struct inj_state {
 	int inplace;         /* update the source WIM itself (a bare boot.wim) */
 	int verify;          /* check the source's data against its SHA-1 first */
 	unsigned spills;     /* apply_edits calls (names of spilled edits) */
-};
-
-/* Context of wimlib's progress callback. */
-struct prog_ctx {
-	const struct pf_host *host;
-	struct pf_job *job;
 };
 
 static int inj_open(const struct pf_host *host, const struct pf_args *args,
@@ -70,19 +65,26 @@ static void inj_close(void *state)
 	free(state);
 }
 
-/* Feed wimlib's write progress to the core's progress display. */
-static enum wimlib_progress_status progress_cb(enum wimlib_progress_msg msg,
-					       union wimlib_progress_info *info,
-					       void *ctx)
+enum wimlib_progress_status pf_wim_progress(enum wimlib_progress_msg msg,
+					    union wimlib_progress_info *info, void *ctx)
 {
-	struct prog_ctx *pc = ctx;
+	struct pf_wim_prog *pc = ctx;
+	const char *what;
+	uint64_t done, total;
 
-	if (msg == WIMLIB_PROGRESS_MSG_WRITE_STREAMS &&
-	    pc->host->progress(pc->job, "writing boot.wim",
-			       info->write_streams.completed_bytes,
-			       info->write_streams.total_bytes) != 0)
-		return WIMLIB_PROGRESS_STATUS_ABORT;
-	return WIMLIB_PROGRESS_STATUS_CONTINUE;
+	if (msg == WIMLIB_PROGRESS_MSG_WRITE_STREAMS) {
+		what = "writing boot.wim";
+		done = info->write_streams.completed_bytes;
+		total = info->write_streams.total_bytes;
+	} else if (msg == WIMLIB_PROGRESS_MSG_VERIFY_STREAMS) {
+		what = "verifying boot.wim";
+		done = info->verify_streams.completed_bytes;
+		total = info->verify_streams.total_bytes;
+	} else {
+		return WIMLIB_PROGRESS_STATUS_CONTINUE;
+	}
+	return pc->host->progress(pc->job, what, done, total) ? WIMLIB_PROGRESS_STATUS_ABORT
+							      : WIMLIB_PROGRESS_STATUS_CONTINUE;
 }
 
 /* 1 when wimboot will serve the run's boot.wim (a pxe output, loader ipxe). */
@@ -139,7 +141,7 @@ static int wim_fail_errno(const struct pf_host *h, const char *where, const char
 		 code == WIMLIB_ERR_OPEN || code == WIMLIB_ERR_RENAME;
 
 	if (code == WIMLIB_ERR_ABORTED_BY_PROGRESS)
-		return -PF_ECANCELED; /* progress_cb stopped it: the run was canceled */
+		return -PF_ECANCELED; /* pf_wim_progress stopped it: the run was canceled */
 	h->log(PF_LOG_ERROR, NAME, "%s: %s: %s%s%s", where, what,
 	       wimlib_get_error_string((enum wimlib_error_code)code),
 	       io && err ? ": " : "", io && err ? strerror(err) : "");
@@ -363,7 +365,7 @@ out:
  * back); FSYNC makes the update durable before the run reports success.
  */
 static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path,
-		       struct prog_ctx *pc)
+		       struct pf_wim_prog *pc)
 {
 	const struct pf_host *h = s->host;
 	const char *layout = h->job_fact(job, PF_FACT_LAYOUT);
@@ -417,7 +419,7 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	errno = 0; /* what the overwrite leaves is its cause */
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	if (!w) {
-		wimlib_register_progress_function(wim, progress_cb, pc);
+		wimlib_register_progress_function(wim, pf_wim_progress, pc);
 		w = wimlib_overwrite(wim, WIMLIB_WRITE_FLAG_FSYNC, 0);
 	}
 	if (w) {
@@ -471,7 +473,7 @@ static int inj_run(void *state, struct pf_job *job)
 	struct pf_wim_table *table = NULL;
 	struct wimlib_wim_info info;
 	uint64_t slack = 0;
-	struct prog_ctx pc = { h, job };
+	struct pf_wim_prog pc = { h, job };
 	enum wimlib_compression_type ctype;
 	uint32_t chunk;
 	const char *name;
@@ -569,7 +571,7 @@ static int inj_run(void *state, struct pf_job *job)
 		ret = wim_fail(h, src_path, "cannot export the image", w);
 		goto out;
 	}
-	wimlib_register_progress_function(dst, progress_cb, &pc);
+	wimlib_register_progress_function(dst, pf_wim_progress, &pc);
 	errno = 0;
 	w = wimlib_write(dst, out_path, WIMLIB_ALL_IMAGES, 0, 0);
 	if (w)
