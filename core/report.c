@@ -127,13 +127,17 @@ int pf_report_plan(FILE *out, const struct pf_report *r, int json)
 		json_kv(out, 1, "outdir", r->outdir);
 		fprintf(out, ",\"image\":{\"index\":%d", idx);
 		json_kv(out, 1, "name", name);
-		fputs("},\"outputs\":[", out);
+		fputc('}', out);
+		json_kv(out, 1, "update_in_place", r->plan->inplace ? r->plan->source : NULL);
+		fputs(",\"outputs\":[", out);
 	} else {
 		fprintf(out, "dry run: nothing is written\n");
 		fprintf(out, "source:  %s (plugin %s, layout %s, arch %s)\n", r->plan->source,
 			r->source_plugin, f->layout, f->arch ? f->arch : "unknown");
 		fprintf(out, "image:   %d \"%s\" of %s\n", idx, name ? name : "",
 			f->boot_wim.path ? f->boot_wim.path : "boot.wim");
+		if (r->plan->inplace)
+			fprintf(out, "update:  %s in place (inplace = true)\n", r->plan->source);
 	}
 	for (i = 0; i < r->n; i++) {
 		char *path = pf_report_output_path(r->v[i].desc, r->v[i].args, r->outdir,
@@ -332,6 +336,8 @@ void pf_report_json(FILE *out, const struct pf_report *r, int ret)
 	} else {
 		fputs(",\"image\":null", out);
 	}
+	json_kv(out, 1, "updated_in_place",
+		!ret && r->plan && r->plan->inplace && r->job ? r->job->wim : NULL);
 	fputs(",\"outputs\":[", out);
 	for (i = 0; !ret && r->job && i < r->job->noutputs; i++) {
 		if (i)
