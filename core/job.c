@@ -563,16 +563,7 @@ static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int
 	if (ret)
 		return ret;
 	f = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (f < 0) {
-		int e = errno;
-
-		free(name);
-		return pf_create_failed(final, e);
-	}
-	(void)fchmod(f, 0644);
-	*tmp = name;
-	*fd = f;
-	return 0;
+	return pf_tmpfile_take(name, f, final, tmp, fd);
 }
 
 /*
@@ -583,16 +574,8 @@ static int h_output_begin(struct pf_job *job, const char *final, char **tmp, int
 static int h_output_commit(struct pf_job *job, int fd, const char *tmp,
 			   const char *final)
 {
-	int ret = 0;
+	int ret = pf_flush_close(fd, final);
 
-	if (fsync(fd) != 0 && errno != EINVAL) {
-		pf_err("%s: cannot flush to disk: %s", final, strerror(errno));
-		ret = -PF_EIO;
-	}
-	if (close(fd) != 0 && !ret) {
-		pf_err("%s: write failed: %s", final, strerror(errno));
-		ret = -PF_EIO;
-	}
 	if (!ret)
 		ret = pf_txn_stage(job, tmp, final, 0);
 	if (!ret)

@@ -143,14 +143,8 @@ int pf_read_file(const char *path, char **data, size_t *len)
 	return ret;
 }
 
-int pf_tmpfile_beside(const char *final, char **tmp, int *fd)
+int pf_tmpfile_take(char *name, int f, const char *final, char **tmp, int *fd)
 {
-	char *name = pf_asprintf("%s.tmp-XXXXXX", final);
-	int f;
-
-	if (!name)
-		return -PF_ENOMEM;
-	f = mkstemp(name);
 	if (f < 0) {
 		int e = errno;
 
@@ -163,26 +157,40 @@ int pf_tmpfile_beside(const char *final, char **tmp, int *fd)
 	return 0;
 }
 
-int pf_commit_tmpfile(int fd, const char *tmp, const char *final)
+int pf_tmpfile_beside(const char *final, char **tmp, int *fd)
 {
+	char *name = pf_asprintf("%s.tmp-XXXXXX", final);
+
+	if (!name)
+		return -PF_ENOMEM;
+	return pf_tmpfile_take(name, mkstemp(name), final, tmp, fd);
+}
+
+int pf_flush_close(int fd, const char *final)
+{
+	int ret = 0;
+
 	if (fsync(fd) != 0 && errno != EINVAL) {
 		pf_err("%s: cannot flush to disk: %s", final, strerror(errno));
-		goto fail;
+		ret = -PF_EIO;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
+	if (close(fd) != 0 && !ret) {
 		pf_err("%s: write failed: %s", final, strerror(errno));
-		goto fail;
+		ret = -PF_EIO;
 	}
-	fd = -1;
+	return ret;
+}
+
+int pf_commit_tmpfile(int fd, const char *tmp, const char *final)
+{
+	if (pf_flush_close(fd, final) != 0)
+		goto fail;
 	if (rename(tmp, final) != 0) {
 		pf_err("%s: cannot rename %s into place: %s", final, tmp, strerror(errno));
 		goto fail;
 	}
 	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
 	unlink(tmp);
 	return -PF_EIO;
 }

@@ -50,6 +50,14 @@ int pf_write_file_mode(const char *path, const void *data, size_t len, int secre
 
 /* Create a temporary file beside FINAL (FINAL.tmp-XXXXXX); *TMP is malloc'd. */
 int pf_tmpfile_beside(const char *final, char **tmp, int *fd);
+/* The end of making a temporary file NAME (malloc'd) for FINAL, F being
+ * what open or mkstemp returned: on success *TMP = NAME, *FD = F (mode
+ * 0644); on failure NAME is freed and the error logged as
+ * pf_create_failed does. */
+int pf_tmpfile_take(char *name, int f, const char *final, char **tmp, int *fd);
+/* fsync and close FD, the file that becomes FINAL; an error is logged:
+ * 0 or -PF_EIO (FD is closed either way). */
+int pf_flush_close(int fd, const char *final);
 
 /* fsync+close FD, then rename TMP to FINAL; TMP removed on failure. */
 int pf_commit_tmpfile(int fd, const char *tmp, const char *final);
