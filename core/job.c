@@ -16,6 +16,7 @@
 #include "claims.h"
 #include "error.h"
 #include "fsutil.h"
+#include "hostfs.h"
 #include "job.h"
 #include "log.h"
 #include "txn.h"
@@ -330,6 +331,41 @@ static int h_media_read(struct pf_job *job, const char *path, uint64_t offset,
 	int ret = need_media(job);
 
 	return ret ? ret : job->media_ops->read(job->media, path, offset, buf, len, got);
+}
+
+/* Make host folder FOLDER the job's media (the dir source's way). */
+static int h_job_set_media_folder(struct pf_job *job, const char *folder, const char *who)
+{
+	struct hostfs *fs;
+	struct stat st;
+	int ret;
+
+	if (stat(folder, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		pf_host_table.log(PF_LOG_ERROR, who, "%s: not a folder", folder);
+		return -PF_EMEDIA;
+	}
+	if (access(folder, R_OK | X_OK) != 0) {
+		pf_host_table.log(PF_LOG_ERROR, who, "%s: cannot read folder: %s", folder,
+				  strerror(errno));
+		return -PF_EMEDIA;
+	}
+	fs = hostfs_new(&pf_host_table, who);
+	if (!fs)
+		return -PF_ENOMEM;
+	ret = hostfs_map(fs, "", folder);
+	if (!ret)
+		ret = h_job_set_media(job, &hostfs_ops, fs);
+	if (ret)
+		hostfs_ops.free(fs);
+	return ret;
+}
+
+/* What ROOT/PATH is, names matched case-insensitively. */
+static int h_host_lookup(const char *root, const char *path)
+{
+	if (hostfs_has_file(root, path))
+		return PF_LOOKUP_FILE;
+	return hostfs_has_dir(root, path) ? PF_LOOKUP_DIR : PF_LOOKUP_NONE;
 }
 
 /* The source's own host path of media file PATH, or -PF_EUNSUPPORTED. */
@@ -669,4 +705,6 @@ const struct pf_host pf_host_table = {
 	.output_staged = h_output_staged,
 	.output_claim = pf_claim_output,
 	.media_host_path = h_media_host_path,
+	.job_set_media_folder = h_job_set_media_folder,
+	.host_lookup = h_host_lookup,
 };

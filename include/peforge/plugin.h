@@ -379,7 +379,21 @@ struct pf_host {
 	 * (an ISO: read it through media_read then; unlike media_local_path,
 	 * nothing is copied here). */
 	int (*media_host_path)(struct pf_job *job, const char *path, char **out);
+	/* Sources: hand the core host folder FOLDER as the job's media, read
+	 * as the built-in `dir` source reads it (names matched
+	 * case-insensitively, never written; a folder loop or a tree deeper
+	 * than 64 levels fails the read with one line).  WHO names the plugin
+	 * in messages.  0, -PF_EMEDIA (logged) when FOLDER is not a readable
+	 * folder, -PF_ENOMEM. */
+	int (*job_set_media_folder)(struct pf_job *job, const char *folder, const char *who);
+	/* What host ROOT/PATH is, PATH's names matched case-insensitively (as
+	 * on Windows media): PF_LOOKUP_FILE, PF_LOOKUP_DIR or PF_LOOKUP_NONE.
+	 * For a source's probe. */
+	int (*host_lookup)(const char *root, const char *path);
 };
+
+/* What host_lookup finds. */
+enum { PF_LOOKUP_NONE = 0, PF_LOOKUP_FILE = 1, PF_LOOKUP_DIR = 2 };
 
 /* 1 when HOST has member MEMBER (for members appended after ABI 2). */
 #define PF_HOST_HAS(host, member) \
