@@ -84,16 +84,25 @@ const char *pf_args_get(const struct pf_args *a, const char *key)
 	return NULL;
 }
 
-int pf_args_bool(const struct pf_args *a, const char *key, int dflt)
+int pf_parse_bool(const char *v)
 {
-	const char *v = pf_args_get(a, key);
-
-	if (!v)
-		return dflt;
 	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1"))
 		return 1;
 	if (!strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0"))
 		return 0;
+	return -1;
+}
+
+int pf_args_bool(const struct pf_args *a, const char *key, int dflt)
+{
+	const char *v = pf_args_get(a, key);
+	int b;
+
+	if (!v)
+		return dflt;
+	b = pf_parse_bool(v);
+	if (b >= 0)
+		return b;
 	pf_err("%s.%s: expected a boolean (true or false), got '%s'", a->owner, key, v);
 	return -PF_ERECIPE;
 }

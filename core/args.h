@@ -27,6 +27,10 @@ const char *pf_args_get(const struct pf_args *a, const char *key);
 
 /* KEY as a boolean, DFLT when absent, -PF_ERECIPE (logged) otherwise. */
 int pf_args_bool(const struct pf_args *a, const char *key, int dflt);
+/* peforge's one boolean rule for text (plugin options, -D values; the Lua
+ * side is peforge.check's): 1 for true/yes/1, 0 for false/no/0, -1 for
+ * anything else. */
+int pf_parse_bool(const char *v);
 
 /* KEY as a whole number in [MIN, MAX], DFLT when absent, -PF_ERECIPE
  * (logged, naming the key and the range) otherwise. */

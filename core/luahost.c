@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "args.h"
 #include "error.h"
 #include "log.h"
 #include "luahost.h"
@@ -436,13 +437,9 @@ static int push_converted(lua_State *L, int old, const char *value, int as_bool)
 {
 	switch (as_bool && lua_isnil(L, old) ? LUA_TBOOLEAN : lua_type(L, old)) {
 	case LUA_TBOOLEAN:
-		if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
-			lua_pushboolean(L, 1);
-		else if (!strcmp(value, "false") || !strcmp(value, "no") ||
-			 !strcmp(value, "0"))
-			lua_pushboolean(L, 0);
-		else
+		if (pf_parse_bool(value) < 0)
 			return -1;
+		lua_pushboolean(L, pf_parse_bool(value));
 		return 0;
 	case LUA_TNUMBER:
 		if (!lua_stringtonumber(L, value))
