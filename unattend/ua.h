@@ -90,6 +90,11 @@ int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out);
  * -PF_UA_ENOMEM or -PF_UA_EXML. */
 int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
 
+/* The same bytes made by libxml2's xmlSaveDoc() (what pf_ua_serialize()
+ * falls back on for trees its own writer does not handle; the tests
+ * compare the two). */
+int pf_ua_serialize_libxml(xmlDoc *doc, char **out, size_t *len);
+
 /* ---- findings.c --------------------------------------------------------- */
 
 /* Add a finding of rule RULE (a static string) and SEVERITY about NODE
