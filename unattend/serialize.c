@@ -172,15 +172,18 @@ static int add_items(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 static int fill(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 {
 	const char *item = e->nitems ? pf_ua_elem_item(e) : NULL;
-	struct pf_ua_elem **kids = NULL;
-	const struct pf_ua_attr **attrs = NULL;
+	/* the sorted copies live on the stack unless the element is big */
+	struct pf_ua_elem *kids_here[16], **kids = kids_here;
+	const struct pf_ua_attr *attrs_here[8], **attrs = attrs_here;
 	size_t i, k;
 	int ret = -PF_UA_ENOMEM, items_done = !item;
 
 	if (e->text && *e->text)
 		xmlNodeAddContent(x, (const xmlChar *)e->text);
-	attrs = malloc((e->nattrs + 1) * sizeof(*attrs));
-	kids = malloc((e->nkids + 1) * sizeof(*kids));
+	if (e->nattrs > sizeof(attrs_here) / sizeof(attrs_here[0]))
+		attrs = malloc(e->nattrs * sizeof(*attrs));
+	if (e->nkids > sizeof(kids_here) / sizeof(kids_here[0]))
+		kids = malloc(e->nkids * sizeof(*kids));
 	if (!attrs || !kids)
 		goto out;
 	for (i = 0; i < e->nattrs; i++)
@@ -221,8 +224,10 @@ static int fill(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 	}
 	ret = 0;
 out:
-	free(attrs);
-	free(kids);
+	if (attrs != attrs_here)
+		free(attrs);
+	if (kids != kids_here)
+		free(kids);
 	return ret;
 }
 
@@ -284,6 +289,11 @@ out:
 
 int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out)
 {
+	return pf_ua_model_doc_in(m, NULL, out);
+}
+
+int pf_ua_model_doc_in(const struct pf_ua_model *m, xmlDict *names, xmlDoc **out)
+{
 	struct out o = { NULL, NULL, NULL };
 	xmlNode *root;
 	int p;
@@ -292,6 +302,8 @@ int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out)
 	o.doc = xmlNewDoc((const xmlChar *)"1.0");
 	if (!o.doc)
 		return -PF_UA_ENOMEM;
+	if (names && xmlDictReference(names) == 0)
+		o.doc->dict = names; /* before any node: their names come from it */
 	o.doc->encoding = xmlStrdup((const xmlChar *)"utf-8");
 	root = xmlNewDocNode(o.doc, NULL, (const xmlChar *)"unattend", NULL);
 	if (!root || !o.doc->encoding)

@@ -86,6 +86,11 @@ struct pf_ua_model {
  * (xmlFreeDoc), or -PF_UA_ENOMEM. */
 int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out);
 
+/* The same, the names of elements and attributes taken from NAMES (a
+ * dictionary kept from file to file, so a tree does not copy each name;
+ * NULL: none). */
+int pf_ua_model_doc_in(const struct pf_ua_model *m, xmlDict *names, xmlDoc **out);
+
 /* The bytes of DOC as pf_ua_model_serialize() writes them.  Returns 0,
  * -PF_UA_ENOMEM or -PF_UA_EXML. */
 int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
@@ -238,6 +243,7 @@ int pf_ua_lint(xmlDoc *doc, const char *raw, size_t len, struct pf_ua_findings *
 struct pf_ua_schema {
 	xmlSchema *xsd;
 	xmlSchemaValidCtxt *vc; /* one validation context, reused for every file */
+	xmlDict *names;         /* the names of the trees written (pf_ua_model_doc_in) */
 	char *path;
 };
 
