@@ -1047,6 +1047,54 @@ START_TEST(test_password_vectors)
 }
 END_TEST
 
+/* A model keeps what it is given however much it grows (its memory comes
+ * in blocks): hundreds of children, list items, a text longer than a
+ * block, a text and an attribute replaced. */
+START_TEST(test_model_memory)
+{
+	struct pf_ua_model *m = pf_ua_model_new();
+	struct pf_ua_elem *c, *e, *list;
+	char name[32], *big = malloc(20001), *text = NULL, *err = NULL;
+	size_t len;
+	xmlDoc *doc;
+	int i;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', 20000);
+	big[20000] = '\0';
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "Microsoft-Windows-X",
+						   &c), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "K%03d", i);
+		ck_assert_int_eq(pf_ua_elem_add_text(c, name, i == 150 ? big : name), 0);
+	}
+	ck_assert_int_eq(pf_ua_elem_add(c, "RunSynchronous", &list), 0);
+	for (i = 0; i < 40; i++) {
+		ck_assert_int_eq(pf_ua_elem_add_item(list, &e), 0);
+		ck_assert_int_eq(pf_ua_elem_add_text(e, "Path", "p"), 0);
+	}
+	ck_assert_int_eq(pf_ua_elem_add(c, "Replaced", &e), 0);
+	ck_assert_int_eq(pf_ua_elem_set_text(e, "first"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_text(e, "second"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "1"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "2"), 0);
+	ck_assert_int_eq(pf_ua_model_serialize(m, &text, &len, &err), 0);
+	doc = parse(text);
+	ck_xp(doc, "count(//u:component/*[starts-with(local-name(), 'K')])", "300");
+	ck_xp(doc, "string-length(//u:K150)", "20000");
+	ck_xp(doc, "//u:K299", "K299");
+	ck_xp(doc, "count(//u:RunSynchronousCommand)", "40");
+	ck_xp(doc, "//u:RunSynchronousCommand[40]/u:Order", "40");
+	ck_xp(doc, "//u:Replaced", "second");
+	ck_xp(doc, "//u:Replaced/@a", "2");
+	xmlFreeDoc(doc);
+	free(text);
+	free(big);
+	pf_ua_model_free(m);
+}
+END_TEST
+
 /* Serialize DOC with pf_ua_serialize() and with libxml2's writer: the
  * same bytes. */
 static void ck_same_bytes(xmlDoc *doc)
@@ -1434,6 +1482,7 @@ static Suite *suite_unattend(void)
 	tcase_add_test(tc, test_password_vectors);
 	tcase_add_test(tc, test_doc_api);
 	tcase_add_test(tc, test_serialize_direct);
+	tcase_add_test(tc, test_model_memory);
 	tcase_add_loop_test(tc, test_wipe_cases, 0, sizeof(wipe_cases) / sizeof(wipe_cases[0]));
 	tcase_add_test(tc, test_wipe_errors);
 	tcase_add_test(tc, test_wipe_corpus);

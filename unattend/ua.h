@@ -73,7 +73,11 @@ struct pf_ua_elem {
 	int depth;              /* 0 for a component */
 };
 
+/* A block of a model's memory (model.c). */
+struct pf_ua_block;
+
 struct pf_ua_model {
+	struct pf_ua_block *blocks; /* every element, string and array of the model */
 	char arch[8];
 	struct pf_ua_elem **comps[PF_UA_NPASSES]; /* components per pass */
 	size_t ncomps[PF_UA_NPASSES], capcomps[PF_UA_NPASSES];
