@@ -88,9 +88,20 @@ static size_t path_push(struct walk *w, const char *name, long idx)
 	size_t old = w->plen, room = sizeof(w->path) - w->plen;
 	int n;
 
-	if (name && plain_name(name))
-		n = snprintf(w->path + w->plen, room, "%s%s", w->plen ? "." : "", name);
-	else if (name)
+	if (name && plain_name(name)) {
+		/* snprintf's result without snprintf: this runs for every field
+		 * of every model */
+		size_t len = strlen(name), dot = w->plen ? 1 : 0, fit = len + dot;
+
+		if (fit >= room)
+			fit = room - 1;
+		if (dot && fit)
+			w->path[w->plen] = '.';
+		if (fit > dot)
+			memcpy(w->path + w->plen + dot, name, fit - dot);
+		w->path[w->plen + fit] = '\0';
+		n = (int)(len + dot);
+	} else if (name)
 		n = snprintf(w->path + w->plen, room, "[\"%s\"]", name);
 	else
 		n = snprintf(w->path + w->plen, room, "[%ld]", idx);

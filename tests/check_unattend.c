@@ -1047,6 +1047,118 @@ START_TEST(test_password_vectors)
 }
 END_TEST
 
+/* A model keeps what it is given however much it grows (its memory comes
+ * in blocks): hundreds of children, list items, a text longer than a
+ * block, a text and an attribute replaced. */
+START_TEST(test_model_memory)
+{
+	struct pf_ua_model *m = pf_ua_model_new();
+	struct pf_ua_elem *c, *e, *list;
+	char name[32], *big = malloc(20001), *text = NULL, *err = NULL;
+	size_t len;
+	xmlDoc *doc;
+	int i;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', 20000);
+	big[20000] = '\0';
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE, "Microsoft-Windows-X",
+						   &c), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "K%03d", i);
+		ck_assert_int_eq(pf_ua_elem_add_text(c, name, i == 150 ? big : name), 0);
+	}
+	ck_assert_int_eq(pf_ua_elem_add(c, "RunSynchronous", &list), 0);
+	for (i = 0; i < 40; i++) {
+		ck_assert_int_eq(pf_ua_elem_add_item(list, &e), 0);
+		ck_assert_int_eq(pf_ua_elem_add_text(e, "Path", "p"), 0);
+	}
+	ck_assert_int_eq(pf_ua_elem_add(c, "Replaced", &e), 0);
+	ck_assert_int_eq(pf_ua_elem_set_text(e, "first"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_text(e, "second"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "1"), 0);
+	ck_assert_int_eq(pf_ua_elem_set_attr(e, "a", "2"), 0);
+	ck_assert_int_eq(pf_ua_model_serialize(m, &text, &len, &err), 0);
+	doc = parse(text);
+	ck_xp(doc, "count(//u:component/*[starts-with(local-name(), 'K')])", "300");
+	ck_xp(doc, "string-length(//u:K150)", "20000");
+	ck_xp(doc, "//u:K299", "K299");
+	ck_xp(doc, "count(//u:RunSynchronousCommand)", "40");
+	ck_xp(doc, "//u:RunSynchronousCommand[40]/u:Order", "40");
+	ck_xp(doc, "//u:Replaced", "second");
+	ck_xp(doc, "//u:Replaced/@a", "2");
+	xmlFreeDoc(doc);
+	free(text);
+	free(big);
+	pf_ua_model_free(m);
+}
+END_TEST
+
+/* Serialize DOC with pf_ua_serialize() and with libxml2's writer: the
+ * same bytes. */
+static void ck_same_bytes(xmlDoc *doc)
+{
+	char *a = NULL, *b = NULL;
+	size_t la = 0, lb = 0;
+
+	ck_assert_int_eq(pf_ua_serialize(doc, &a, &la), 0);
+	ck_assert_int_eq(pf_ua_serialize_libxml(doc, &b, &lb), 0);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_uint_eq(strlen(a), la);
+	ck_assert_msg(!memcmp(a, b, la), "direct:\n%s\nlibxml2:\n%s", a, b);
+	free(a);
+	free(b);
+}
+
+/* pf_ua_serialize() writes trees itself: the bytes are libxml2's for
+ * every kind of content a tree of pf_ua_model_doc() can hold (escaped
+ * text, non-ASCII and broken UTF-8, CR and LF, attributes needing
+ * escapes, text beside elements, empty elements, nesting deeper than
+ * libxml2 indents), and for what it leaves to libxml2 (comments,
+ * non-ASCII attribute values). */
+START_TEST(test_serialize_direct)
+{
+	lua_State *L = luaL_newstate();
+	struct pf_ua_model *m = NULL;
+	char *err = NULL;
+	xmlDoc *doc = NULL;
+	xmlNode *root, *x, *deep;
+	int i;
+
+	luaL_openlibs(L);
+	ck_assert_int_eq(luaL_dostring(L, rich_model), LUA_OK);
+	ck_assert_int_eq(pf_lua_unattend_model(L, -1, &m, &err), 0);
+	ck_assert_int_eq(pf_ua_model_doc(m, &doc), 0);
+	ck_same_bytes(doc);
+	root = xmlDocGetRootElement(doc);
+	x = xmlNewChild(root, root->ns, (const xmlChar *)"Text", NULL);
+	xmlNodeAddContent(x, (const xmlChar *)"a&b<c>d\r\ne\tf \"q\" 'x' \xc3\xa9 \xe2\x82\xac "
+			  "\xf0\x9f\x98\x80 \xff\xfe \xe2\x82 end\n");
+	x = xmlNewChild(root, root->ns, (const xmlChar *)"Mixed", NULL);
+	xmlNodeAddContent(x, (const xmlChar *)"before");
+	xmlNewChild(xmlNewChild(x, root->ns, (const xmlChar *)"In", NULL), root->ns,
+		    (const xmlChar *)"Deeper", (const xmlChar *)"1");
+	xmlNewChild(x, root->ns, (const xmlChar *)"Empty", NULL);
+	xmlAddChild(x, xmlNewDocText(doc, (const xmlChar *)"after"));
+	x = xmlNewChild(root, root->ns, (const xmlChar *)"Attrs", NULL);
+	xmlSetProp(x, (const xmlChar *)"a", (const xmlChar *)"<&>\"'\t\r\n x");
+	xmlSetNsProp(x, root->nsDef->next, (const xmlChar *)"action", (const xmlChar *)"add");
+	xmlNewChild(root, root->ns, (const xmlChar *)"Empty", NULL);
+	for (deep = root, i = 0; i < 35; i++)
+		deep = xmlNewChild(deep, root->ns, (const xmlChar *)"D", NULL);
+	xmlNodeAddContent(deep, (const xmlChar *)"bottom");
+	ck_same_bytes(doc);
+	xmlSetProp(x, (const xmlChar *)"b", (const xmlChar *)"\xc3\xa9");
+	ck_same_bytes(doc);
+	xmlAddChild(root, xmlNewDocComment(doc, (const xmlChar *)" a comment "));
+	ck_same_bytes(doc);
+	xmlFreeDoc(doc);
+	pf_ua_model_free(m);
+	lua_close(L);
+}
+END_TEST
+
 /* The document API: parse (EPARSE with the line), check with and without
  * the XSD, query (EINVAL for a bad expression); model_write gives text and
  * findings. */
@@ -1369,6 +1481,8 @@ static Suite *suite_unattend(void)
 	tcase_add_test(tc, test_model_errors);
 	tcase_add_test(tc, test_password_vectors);
 	tcase_add_test(tc, test_doc_api);
+	tcase_add_test(tc, test_serialize_direct);
+	tcase_add_test(tc, test_model_memory);
 	tcase_add_loop_test(tc, test_wipe_cases, 0, sizeof(wipe_cases) / sizeof(wipe_cases[0]));
 	tcase_add_test(tc, test_wipe_errors);
 	tcase_add_test(tc, test_wipe_corpus);

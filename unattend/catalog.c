@@ -243,7 +243,7 @@ const struct pf_ua_list *pf_ua_list_find(const char *container)
 	const struct pf_ua_list *l;
 
 	for (l = pf_ua_lists; container && l->container; l++)
-		if (!strcmp(l->container, container))
+		if (l->container[0] == container[0] && !strcmp(l->container, container))
 			return l;
 	return NULL;
 }

@@ -33,62 +33,100 @@ static int ncname_ok(const char *name)
 	return name && xmlValidateNCName((const xmlChar *)name, 0) == 0;
 }
 
-/* Grow the array *V of elements (*CAP entries) to hold one more than N.
- * Returns 0 or -PF_UA_ENOMEM. */
-static int grow(struct pf_ua_elem ***v, size_t n, size_t *cap)
+/*
+ * The model's memory: its elements, their names, texts and attributes and
+ * the arrays that hold them are cut from blocks that pf_ua_model_free()
+ * frees at once (a model is built, written and dropped whole: a malloc and
+ * a free for each of them cost more than the rest of building it).  A
+ * string replaced (pf_ua_elem_set_text on the same element) stays in its
+ * block until then.
+ */
+union pf_ua_align {
+	long double ld;
+	long long ll;
+	void *p;
+};
+
+struct pf_ua_block {
+	struct pf_ua_block *next;
+	size_t used, size;
+	union pf_ua_align data[];
+};
+
+#define BLOCK_SIZE 4000
+
+/* N bytes of M's memory, aligned for any object, or NULL when out of
+ * memory. */
+static void *model_alloc(struct pf_ua_model *m, size_t n)
 {
+	struct pf_ua_block *b = m->blocks;
+	size_t a = sizeof(union pf_ua_align), need = (n + a - 1) / a * a;
+
+	if (!need)
+		need = a;
+	if (!b || b->size - b->used < need) {
+		size_t size = need > BLOCK_SIZE / 4 ? need : BLOCK_SIZE;
+
+		b = malloc(sizeof(*b) + size);
+		if (!b)
+			return NULL;
+		b->size = size;
+		b->used = 0;
+		if (size == need && m->blocks) {
+			/* a big one of its own: the current block keeps serving */
+			b->next = m->blocks->next;
+			m->blocks->next = b;
+		} else {
+			b->next = m->blocks;
+			m->blocks = b;
+		}
+	}
+	b->used += need;
+	return (char *)b->data + b->used - need;
+}
+
+/* A copy of S in M's memory, or NULL. */
+static char *model_strdup(struct pf_ua_model *m, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *d = model_alloc(m, len);
+
+	if (d)
+		memcpy(d, s, len);
+	return d;
+}
+
+/* Grow the array *V of elements (*CAP entries) of M to hold one more than
+ * N.  Returns 0 or -PF_UA_ENOMEM. */
+static int grow(struct pf_ua_model *m, struct pf_ua_elem ***v, size_t n, size_t *cap)
+{
+	size_t c = *cap ? 2 * *cap : 8;
 	struct pf_ua_elem **g;
 
 	if (n < *cap)
 		return 0;
-	g = realloc(*v, (*cap ? 2 * *cap : 8) * sizeof(*g));
+	g = model_alloc(m, c * sizeof(*g));
 	if (!g)
 		return -PF_UA_ENOMEM;
+	if (n)
+		memcpy(g, *v, n * sizeof(*g));
 	*v = g;
-	*cap = *cap ? 2 * *cap : 8;
+	*cap = c;
 	return 0;
-}
-
-/* Free element E and everything below it. */
-static void elem_free(struct pf_ua_elem *e)
-{
-	size_t i;
-
-	if (!e)
-		return;
-	for (i = 0; i < e->nkids; i++)
-		elem_free(e->kids[i]);
-	for (i = 0; i < e->nitems; i++)
-		elem_free(e->items[i]);
-	for (i = 0; i < e->nattrs; i++) {
-		free(e->attrs[i].name);
-		free(e->attrs[i].value);
-	}
-	free(e->kids);
-	free(e->items);
-	free(e->attrs);
-	free(e->name);
-	free(e->component);
-	free(e->text);
-	free(e->item);
-	free(e);
 }
 
 /* A new element NAME of M at DEPTH, or NULL when out of memory. */
 static struct pf_ua_elem *elem_new(struct pf_ua_model *m, const char *name, int depth)
 {
-	struct pf_ua_elem *e = calloc(1, sizeof(*e));
+	struct pf_ua_elem *e = model_alloc(m, sizeof(*e));
 
 	if (!e)
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	e->model = m;
 	e->depth = depth;
-	e->name = pf_ua_strdup(name);
-	if (!e->name) {
-		free(e);
-		return NULL;
-	}
-	return e;
+	e->name = model_strdup(m, name);
+	return e->name ? e : NULL;
 }
 
 struct pf_ua_model *pf_ua_model_new(void)
@@ -102,15 +140,13 @@ struct pf_ua_model *pf_ua_model_new(void)
 
 void pf_ua_model_free(struct pf_ua_model *m)
 {
-	size_t i;
-	int p;
+	struct pf_ua_block *b;
 
 	if (!m)
 		return;
-	for (p = 0; p < PF_UA_NPASSES; p++) {
-		for (i = 0; i < m->ncomps[p]; i++)
-			elem_free(m->comps[p][i]);
-		free(m->comps[p]);
+	while ((b = m->blocks)) {
+		m->blocks = b->next;
+		free(b);
 	}
 	free(m);
 }
@@ -144,13 +180,11 @@ int pf_ua_model_add_component(struct pf_ua_model *m, int pass, const char *name,
 		if (!strcmp(m->comps[pass][i]->component, name))
 			return invalid(m, "component %s is already in pass %s", name,
 				       pf_ua_pass_name(pass));
-	if (grow(&m->comps[pass], m->ncomps[pass], &m->capcomps[pass]))
+	if (grow(m, &m->comps[pass], m->ncomps[pass], &m->capcomps[pass]))
 		return -PF_UA_ENOMEM;
 	e = elem_new(m, "component", 0);
-	if (!e || !(e->component = pf_ua_strdup(name))) {
-		elem_free(e);
+	if (!e || !(e->component = model_strdup(m, name)))
 		return -PF_UA_ENOMEM;
-	}
 	m->comps[pass][m->ncomps[pass]++] = e;
 	*out = e;
 	return 0;
@@ -198,7 +232,7 @@ int pf_ua_elem_add(struct pf_ua_elem *parent, const char *name, struct pf_ua_ele
 	if (parent->nitems && item && !strcmp(item, name))
 		return invalid(m, "<%s>: both a child <%s> and list items of that "
 			       "name: use one", parent->name, name);
-	if (grow(&parent->kids, parent->nkids, &parent->capkids))
+	if (grow(m, &parent->kids, parent->nkids, &parent->capkids))
 		return -PF_UA_ENOMEM;
 	e = new_under(parent, name, &ret);
 	if (!e)
@@ -216,10 +250,9 @@ int pf_ua_elem_set_text(struct pf_ua_elem *e, const char *text)
 	if (!text || !pf_ua_text_ok(text))
 		return invalid(e->model, "text is not valid UTF-8 or holds control "
 			       "characters");
-	t = pf_ua_strdup(text);
+	t = model_strdup(e->model, text);
 	if (!t)
 		return -PF_UA_ENOMEM;
-	free(e->text);
 	e->text = t;
 	return 0;
 }
@@ -254,22 +287,20 @@ int pf_ua_elem_set_attr(struct pf_ua_elem *e, const char *name, const char *valu
 	if (!pf_ua_ascii_only(value))
 		return invalid(m, "attribute @%s: only ASCII text is allowed in "
 			       "attributes", name);
-	v = pf_ua_strdup(value);
+	v = model_strdup(m, value);
 	if (!v)
 		return -PF_UA_ENOMEM;
 	for (i = 0; i < e->nattrs; i++)
 		if (!strcmp(e->attrs[i].name, name)) {
-			free(e->attrs[i].value);
 			e->attrs[i].value = v;
 			return 0;
 		}
-	n = pf_ua_strdup(name);
-	g = n ? realloc(e->attrs, (e->nattrs + 1) * sizeof(*g)) : NULL;
-	if (!g) {
-		free(n);
-		free(v);
+	n = model_strdup(m, name);
+	g = n ? model_alloc(m, (e->nattrs + 1) * sizeof(*g)) : NULL;
+	if (!g)
 		return -PF_UA_ENOMEM;
-	}
+	if (e->nattrs)
+		memcpy(g, e->attrs, e->nattrs * sizeof(*g));
 	e->attrs = g;
 	e->attrs[e->nattrs].name = n;
 	e->attrs[e->nattrs].value = v;
@@ -286,10 +317,9 @@ int pf_ua_elem_set_item(struct pf_ua_elem *e, const char *item)
 	if (e->nitems)
 		return invalid(e->model, "<%s> has items already: name them before "
 			       "adding any", e->name);
-	s = pf_ua_strdup(item);
+	s = model_strdup(e->model, item);
 	if (!s)
 		return -PF_UA_ENOMEM;
-	free(e->item);
 	e->item = s;
 	return 0;
 }
@@ -318,7 +348,7 @@ static int add_item(struct pf_ua_elem *e, struct pf_ua_elem **out)
 	if (kid(e, item))
 		return invalid(e->model, "<%s>: both a child <%s> and list items of "
 			       "that name: use one", e->name, item);
-	if (grow(&e->items, e->nitems, &e->capitems))
+	if (grow(e->model, &e->items, e->nitems, &e->capitems))
 		return -PF_UA_ENOMEM;
 	it = new_under(e, item, &ret);
 	if (!it)

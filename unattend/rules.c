@@ -644,6 +644,11 @@ static void rule_ascii(struct pf_ua_lint *l, xmlNode *root, const char *raw, siz
 	       "ASCII reliably (write other characters as &#x...; references)", bad_line);
 }
 
+/* The first letters of the element names the rules of walk() are for
+ * (component, ComputerName, UserAccounts, Username, Password,
+ * AdministratorPassword, Key, ProductKey, Identification, MetaData). */
+#define RULE_INITIALS "cCUPAKIM"
+
 /* Walk every element below E and apply the element rules. */
 static void walk(struct pf_ua_lint *l, const xmlNode *e)
 {
@@ -658,7 +663,9 @@ static void walk(struct pf_ua_lint *l, const xmlNode *e)
 			pf_ua_rule_component(l, c);
 		else
 			pf_ua_rule_value(l, c);
-		if (pf_ua_is(c, "component") && pf_ua_in_component(c, "Microsoft-Windows-Setup"))
+		if (!strchr(RULE_INITIALS, c->name[0]))
+			;       /* no element rule below is for this name */
+		else if (pf_ua_is(c, "component") && pf_ua_in_component(c, "Microsoft-Windows-Setup"))
 			rule_disks(l, c);
 		else if (pf_ua_is(c, "ComputerName") && pf_ua_is(c->parent, "component"))
 			rule_computer_name(l, c);

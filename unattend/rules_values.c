@@ -32,7 +32,7 @@ static const char *misspelled(const char *const *settings, const char *name)
 	const char *best = NULL;
 
 	for (i = 0; settings[i]; i++)
-		if (!strcmp(settings[i], name))
+		if (settings[i][0] == name[0] && !strcmp(settings[i], name))
 			return NULL;
 	for (i = 0; settings[i]; i++) {
 		if (!strcasecmp(settings[i], name))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
@@ -171,15 +172,18 @@ static int add_items(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 static int fill(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 {
 	const char *item = e->nitems ? pf_ua_elem_item(e) : NULL;
-	struct pf_ua_elem **kids = NULL;
-	const struct pf_ua_attr **attrs = NULL;
+	/* the sorted copies live on the stack unless the element is big */
+	struct pf_ua_elem *kids_here[16], **kids = kids_here;
+	const struct pf_ua_attr *attrs_here[8], **attrs = attrs_here;
 	size_t i, k;
 	int ret = -PF_UA_ENOMEM, items_done = !item;
 
 	if (e->text && *e->text)
 		xmlNodeAddContent(x, (const xmlChar *)e->text);
-	attrs = malloc((e->nattrs + 1) * sizeof(*attrs));
-	kids = malloc((e->nkids + 1) * sizeof(*kids));
+	if (e->nattrs > sizeof(attrs_here) / sizeof(attrs_here[0]))
+		attrs = malloc(e->nattrs * sizeof(*attrs));
+	if (e->nkids > sizeof(kids_here) / sizeof(kids_here[0]))
+		kids = malloc(e->nkids * sizeof(*kids));
 	if (!attrs || !kids)
 		goto out;
 	for (i = 0; i < e->nattrs; i++)
@@ -220,8 +224,10 @@ static int fill(struct out *o, xmlNode *x, const struct pf_ua_elem *e)
 	}
 	ret = 0;
 out:
-	free(attrs);
-	free(kids);
+	if (attrs != attrs_here)
+		free(attrs);
+	if (kids != kids_here)
+		free(kids);
 	return ret;
 }
 
@@ -283,6 +289,11 @@ out:
 
 int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out)
 {
+	return pf_ua_model_doc_in(m, NULL, out);
+}
+
+int pf_ua_model_doc_in(const struct pf_ua_model *m, xmlDict *names, xmlDoc **out)
+{
 	struct out o = { NULL, NULL, NULL };
 	xmlNode *root;
 	int p;
@@ -291,6 +302,8 @@ int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out)
 	o.doc = xmlNewDoc((const xmlChar *)"1.0");
 	if (!o.doc)
 		return -PF_UA_ENOMEM;
+	if (names && xmlDictReference(names) == 0)
+		o.doc->dict = names; /* before any node: their names come from it */
 	o.doc->encoding = xmlStrdup((const xmlChar *)"utf-8");
 	root = xmlNewDocNode(o.doc, NULL, (const xmlChar *)"unattend", NULL);
 	if (!root || !o.doc->encoding)
@@ -397,7 +410,7 @@ static int sink_close(void *ctx)
 	return 0;
 }
 
-int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len)
+int pf_ua_serialize_libxml(xmlDoc *doc, char **out, size_t *len)
 {
 	struct sink s = { NULL, 0, 0, 0 };
 	xmlSaveCtxt *ctxt;
@@ -429,6 +442,275 @@ out:
 	doc->encoding = enc;
 	free(s.buf);
 	return ret;
+}
+
+/* ---- the direct writer ----------------------------------------------------- */
+
+/*
+ * The bytes of the trees pf_ua_model_doc() makes, written straight into a
+ * buffer: the same bytes as xmlSaveDoc() with XML_SAVE_FORMAT, escape_ascii
+ * and sink_write (the tests compare the two), without libxml2's output
+ * buffers, escaping callbacks and byte-by-byte CRLF pass, which cost more
+ * than building the tree.  Anything such a tree does not hold (comments,
+ * CDATA, entity references, non-ASCII or quote-holding namespace names,
+ * non-ASCII attribute values, a document not made of one element) makes
+ * the writer give up (*UNSUPPORTED), and pf_ua_serialize() asks libxml2.
+ */
+struct wr {
+	char *buf;
+	size_t len, cap;
+	int oom, unsupported;
+	int format;     /* XML_SAVE_FORMAT's indentation: off inside text */
+};
+
+/* Room for N more bytes in W (0, or -1 with W->oom set). */
+static int wr_room(struct wr *w, size_t n)
+{
+	size_t cap;
+	char *g;
+
+	if (w->oom)
+		return -1;
+	if (w->len + n < w->cap)
+		return 0;
+	cap = w->cap ? w->cap : 4096;
+	while (w->len + n >= cap)
+		cap *= 2;
+	g = realloc(w->buf, cap);
+	if (!g) {
+		w->oom = 1;
+		return -1;
+	}
+	w->buf = g;
+	w->cap = cap;
+	return 0;
+}
+
+/* Append N bytes of S (no LF in them) to W. */
+static void wr_put(struct wr *w, const char *s, size_t n)
+{
+	if (wr_room(w, n) == 0) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+	}
+}
+
+static void wr_str(struct wr *w, const char *s)
+{
+	wr_put(w, s, strlen(s));
+}
+
+/* A line end (CRLF, as sink_write makes of libxml2's LF). */
+static void wr_nl(struct wr *w)
+{
+	wr_put(w, "\r\n", 2);
+}
+
+/* The indentation of LEVEL (libxml2: two spaces a level, at most 30). */
+static void wr_indent(struct wr *w, int level)
+{
+	static const char sp[] = "                                                            ";
+
+	if (level > 30)
+		level = 30;
+	wr_put(w, sp, 2 * (size_t)level);
+}
+
+/* Text content S escaped as escape_ascii() does, LF written as CRLF. */
+static void wr_text(struct wr *w, const unsigned char *s)
+{
+	size_t i = 0, n = strlen((const char *)s);
+
+	while (i < n) {
+		size_t run = i;
+		char ref[16];
+		const char *r;
+		unsigned cp;
+		int adv = 1;
+
+		while (run < n && s[run] < 0x80 && s[run] != '&' && s[run] != '<' &&
+		       s[run] != '>' && s[run] != '\r' && s[run] != '\n')
+			run++;
+		wr_put(w, (const char *)s + i, run - i);
+		if ((i = run) == n)
+			break;
+		switch (s[i]) {
+		case '&': r = "&amp;"; break;
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '\r': r = "&#13;"; break;
+		case '\n': r = "\r\n"; break;
+		default:
+			adv = pf_ua_utf8_next(s + i, (int)(n - i > 0x7fffffff ? 0x7fffffff : n - i),
+					      &cp);
+			if (!adv) {
+				adv = 1;
+				cp = 0xfffd;
+			}
+			snprintf(ref, sizeof(ref), "&#x%X;", cp);
+			r = ref;
+		}
+		wr_str(w, r);
+		i += (size_t)adv;
+	}
+}
+
+/* An attribute value as libxml2 writes it for a UTF-8 document; gives up
+ * on non-ASCII bytes (libxml2 copies them as they are). */
+static void wr_attr_value(struct wr *w, const unsigned char *s)
+{
+	for (; *s; s++) {
+		const char *r = NULL;
+
+		switch (*s) {
+		case '<': r = "&lt;"; break;
+		case '>': r = "&gt;"; break;
+		case '&': r = "&amp;"; break;
+		case '"': r = "&quot;"; break;
+		case '\n': r = "&#10;"; break;
+		case '\r': r = "&#13;"; break;
+		case '\t': r = "&#9;"; break;
+		default:
+			if (*s >= 0x80) {
+				w->unsupported = 1;
+				return;
+			}
+		}
+		if (r)
+			wr_str(w, r);
+		else
+			wr_put(w, (const char *)s, 1);
+	}
+}
+
+/* The qualified name of a node in namespace NS. */
+static void wr_qname(struct wr *w, const xmlNs *ns, const xmlChar *name)
+{
+	if (ns && ns->prefix) {
+		wr_str(w, (const char *)ns->prefix);
+		wr_put(w, ":", 1);
+	}
+	wr_str(w, (const char *)name);
+}
+
+/* The namespace declarations and attributes of element E. */
+static void wr_attrs(struct wr *w, const xmlNode *e)
+{
+	const xmlNs *ns;
+	const xmlAttr *a;
+
+	for (ns = e->nsDef; ns; ns = ns->next) {
+		if (ns->type != XML_NAMESPACE_DECL || !ns->href)
+			continue;
+		if (ns->prefix && !strcmp((const char *)ns->prefix, "xml"))
+			continue;
+		if (strchr((const char *)ns->href, '"')) {
+			w->unsupported = 1;
+			return;
+		}
+		wr_str(w, " xmlns");
+		if (ns->prefix) {
+			wr_put(w, ":", 1);
+			wr_str(w, (const char *)ns->prefix);
+		}
+		wr_put(w, "=\"", 2);
+		wr_str(w, (const char *)ns->href);
+		wr_put(w, "\"", 1);
+	}
+	for (a = e->properties; a; a = a->next) {
+		const xmlNode *t;
+
+		wr_put(w, " ", 1);
+		wr_qname(w, a->ns, a->name);
+		wr_put(w, "=\"", 2);
+		for (t = a->children; t; t = t->next) {
+			if (t->type != XML_TEXT_NODE) {
+				w->unsupported = 1;
+				return;
+			}
+			if (t->content)
+				wr_attr_value(w, t->content);
+		}
+		wr_put(w, "\"", 1);
+	}
+}
+
+/* Element E at LEVEL and what it holds, as xmlNodeDumpOutputInternal()
+ * writes it with XML_SAVE_FORMAT (the caller writes the line end after
+ * it). */
+static void wr_element(struct wr *w, const xmlNode *e, int level)
+{
+	const xmlNode *c;
+	int saved = w->format;
+
+	wr_put(w, "<", 1);
+	wr_qname(w, e->ns, e->name);
+	wr_attrs(w, e);
+	if (!e->children) {
+		wr_put(w, "/>", 2);
+		return;
+	}
+	if (w->format)
+		for (c = e->children; c; c = c->next)
+			if (c->type == XML_TEXT_NODE)
+				w->format = 0;
+	wr_put(w, ">", 1);
+	if (w->format)
+		wr_nl(w);
+	for (c = e->children; c && !w->unsupported && !w->oom; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE) {
+			if (w->format)
+				wr_indent(w, level + 1);
+			wr_element(w, c, level + 1);
+		} else if (c->type == XML_TEXT_NODE && c->name != xmlStringTextNoenc) {
+			if (c->content)
+				wr_text(w, c->content);
+		} else {
+			w->unsupported = 1;
+		}
+		if (w->format)
+			wr_nl(w);
+	}
+	if (w->format)
+		wr_indent(w, level);
+	wr_put(w, "</", 2);
+	wr_qname(w, e->ns, e->name);
+	wr_put(w, ">", 1);
+	w->format = saved;
+}
+
+/*
+ * The bytes of DOC written directly (see struct wr).  Returns 0,
+ * -PF_UA_ENOMEM, or 1 when DOC holds something the writer leaves to
+ * libxml2.
+ */
+static int serialize_direct(const xmlDoc *doc, char **out, size_t *len)
+{
+	struct wr w = { NULL, 0, 0, 0, 0, 1 };
+	const xmlNode *root = doc->children;
+
+	if (!root || root->next || root->type != XML_ELEMENT_NODE || !doc->version ||
+	    doc->standalone != -1 || strcmp((const char *)doc->version, "1.0"))
+		return 1;
+	wr_str(&w, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+	wr_nl(&w);
+	wr_element(&w, root, 0);
+	wr_nl(&w);
+	if (!w.oom && !w.unsupported && wr_room(&w, 1) == 0) {
+		w.buf[w.len] = '\0';
+		*out = w.buf;
+		*len = w.len;
+		return 0;
+	}
+	free(w.buf);
+	return w.oom ? -PF_UA_ENOMEM : 1;
+}
+
+int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len)
+{
+	int ret = serialize_direct(doc, out, len);
+
+	return ret == 1 ? pf_ua_serialize_libxml(doc, out, len) : ret;
 }
 
 int pf_ua_model_serialize(const struct pf_ua_model *m, char **text, size_t *len,

@@ -73,7 +73,11 @@ struct pf_ua_elem {
 	int depth;              /* 0 for a component */
 };
 
+/* A block of a model's memory (model.c). */
+struct pf_ua_block;
+
 struct pf_ua_model {
+	struct pf_ua_block *blocks; /* every element, string and array of the model */
 	char arch[8];
 	struct pf_ua_elem **comps[PF_UA_NPASSES]; /* components per pass */
 	size_t ncomps[PF_UA_NPASSES], capcomps[PF_UA_NPASSES];
@@ -86,9 +90,19 @@ struct pf_ua_model {
  * (xmlFreeDoc), or -PF_UA_ENOMEM. */
 int pf_ua_model_doc(const struct pf_ua_model *m, xmlDoc **out);
 
+/* The same, the names of elements and attributes taken from NAMES (a
+ * dictionary kept from file to file, so a tree does not copy each name;
+ * NULL: none). */
+int pf_ua_model_doc_in(const struct pf_ua_model *m, xmlDict *names, xmlDoc **out);
+
 /* The bytes of DOC as pf_ua_model_serialize() writes them.  Returns 0,
  * -PF_UA_ENOMEM or -PF_UA_EXML. */
 int pf_ua_serialize(xmlDoc *doc, char **out, size_t *len);
+
+/* The same bytes made by libxml2's xmlSaveDoc() (what pf_ua_serialize()
+ * falls back on for trees its own writer does not handle; the tests
+ * compare the two). */
+int pf_ua_serialize_libxml(xmlDoc *doc, char **out, size_t *len);
 
 /* ---- findings.c --------------------------------------------------------- */
 
@@ -233,6 +247,7 @@ int pf_ua_lint(xmlDoc *doc, const char *raw, size_t len, struct pf_ua_findings *
 struct pf_ua_schema {
 	xmlSchema *xsd;
 	xmlSchemaValidCtxt *vc; /* one validation context, reused for every file */
+	xmlDict *names;         /* the names of the trees written (pf_ua_model_doc_in) */
 	char *path;
 };
 

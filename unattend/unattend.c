@@ -29,6 +29,8 @@ int pf_ua_schema_load(const char *path, struct pf_ua_schema **out, char **err)
 	 * for each of thousands of per-machine files was a measurable cost */
 	if (!ret && !(s->vc = xmlSchemaNewValidCtxt(s->xsd)))
 		ret = -PF_UA_ENOMEM;
+	if (!ret && !(s->names = xmlDictCreate()))
+		ret = -PF_UA_ENOMEM;
 	if (ret) {
 		pf_ua_schema_free(s);
 		return ret;
@@ -45,6 +47,8 @@ void pf_ua_schema_free(struct pf_ua_schema *s)
 		xmlSchemaFreeValidCtxt(s->vc);
 	if (s->xsd)
 		xmlSchemaFree(s->xsd);
+	if (s->names)
+		xmlDictFree(s->names);
 	free(s->path);
 	free(s);
 }
@@ -75,7 +79,7 @@ int pf_ua_model_write(const struct pf_ua_model *m, const struct pf_ua_schema *xs
 	int ret;
 
 	*err = NULL;
-	ret = pf_ua_model_doc(m, &doc);
+	ret = pf_ua_model_doc_in(m, xsd ? xsd->names : NULL, &doc);
 	if (!ret)
 		ret = check(doc, NULL, 0, xsd, f, err);
 	if (!ret) {

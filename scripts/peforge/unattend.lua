@@ -420,9 +420,12 @@ end
 M.xsd_path = xsd_path
 
 --- Build the file of MODEL: returns the text; fails listing the findings
--- when the file does not pass the lint and the XSD.  WHAT names it.
+-- when the file does not pass the lint and the XSD, or naming the model
+-- path when the model is malformed (text with control characters from a
+-- machine's facts...).  WHAT names it (pe.machines: the machine).
 local function build_model(model, what)
-  local text, findings = core.build(model, xsd_path())
+  local ok, text, findings = pcall(core.build, model, xsd_path())
+  if not ok then fail("%s: %s", what, tostring(text)) end
   if not text then fail("%s: %s", what, findings) end
   if #findings > 0 then
     local lines = {}

@@ -289,6 +289,30 @@ test("machine mistakes: duplicate MAC, no identifier, bad values, unknown option
     defaults = { computer_name = "%n%" } }), "ComputerName '123' is all digits")
 end)
 
+test("a bad value of one machine among many: refused naming it; escapes in every file", function()
+  local inv = {}
+  for i = 1, 40 do
+    inv[i] = { mac = string.format("02:00:00:00:01:%02x", i), name = "PC-" .. i,
+      owner = "O'Neil & <S\u{f8}ren> " .. i }
+  end
+  local opts = { inventory = inv,
+    defaults = { computer_name = "%name%", registered_owner = "%owner%" } }
+  local m = machines(opts)
+  for i = 1, 40 do
+    local t = m.files[string.format("unattend/02-00-00-00-01-%02x.xml", i)]
+    has(t, "<FullName>O'Neil &amp; &lt;S&#xF8;ren&gt; " .. i .. "</FullName>\r\n")
+    has(t, "<ComputerName>PC-" .. i .. "</ComputerName>")
+  end
+  inv[27].name = "12345"
+  local err = err_of(machines, opts)
+  has(err, "pe.machines: inventory[27]: the answer file does not pass the checks:")
+  has(err, "ComputerName '12345' is all digits")
+  inv[27].name, inv[33].owner = "PC-27", "bad\1control"
+  has(err_of(machines, opts), "pe.machines: inventory[33]: model.settings.windowsPE"
+    .. "[\"Microsoft-Windows-Setup\"].UserData.FullName: text is not valid UTF-8 or holds "
+    .. "control characters")
+end)
+
 test("a name template the machine lacks: random name", function()
   local m = machines { defaults = { computer_name = "%name%" },
     inventory = { { mac = "02:00:00:00:00:01" } } }
