@@ -208,10 +208,13 @@ static int by_name(const void *a, const void *b)
 }
 
 /*
- * Check that no two of the NKIDS KIDS of directory N have the same name
- * (a damaged image: "SOURCES.;1" beside a folder SOURCES).  A name would
- * then stand for two things, and what a path finds would depend on the
- * order of the entries.  Returns 0, -PF_EIO (logged) or -PF_ENOMEM.
+ * Check that every one of the NKIDS KIDS of directory N has a name a path
+ * can hold (not empty, ".", ".." or holding a '/': a raw "..;1" or "/"
+ * would make a path name another entry, or the folder itself), and that
+ * no two have the same name (a damaged image: "SOURCES.;1" beside a folder
+ * SOURCES).  A name would then stand for two things, and what a path finds
+ * would depend on the order of the entries.  Returns 0, -PF_EIO (logged)
+ * or -PF_ENOMEM.
  */
 static int check_names(struct iso_media *m, const struct node *n,
 		       const struct node *kids, size_t nkids)
@@ -220,6 +223,18 @@ static int check_names(struct iso_media *m, const struct node *n,
 	size_t i;
 	int ret = 0;
 
+	for (i = 0; i < nkids; i++) {
+		const char *k = kids[i].name;
+
+		if (!*k || !strcmp(k, ".") || !strcmp(k, "..") || strchr(k, '/')) {
+			char why[400];
+
+			snprintf(why, sizeof(why), "an entry named '%.300s', which no path "
+				 "can name (damaged ISO)", k);
+			log_node(m, n, why);
+			return -PF_EIO;
+		}
+	}
 	if (nkids < 2)
 		return 0;
 	v = malloc(nkids * sizeof(*v));
