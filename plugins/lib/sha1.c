@@ -98,11 +98,104 @@ static void sha1_blocks_portable(uint32_t h[5], const unsigned char *p, size_t n
 #define HAVE_SHANI 0
 #endif
 
-/* 1 when this CPU can run sha1_blocks_shani. */
+#if HAVE_SHANI
+#include <cpuid.h>
+#include <immintrin.h>
+
+/*
+ * The SHA extensions keep A..D in one register, A in the highest lane, and
+ * take four message words with W[t] in the highest lane: sha1rnds4 does
+ * four rounds (function and constant chosen by its immediate, round / 20),
+ * adding the highest lane of its message operand as E + W[t].  The E of
+ * the next four rounds is ROTL30 of the A of four rounds before, which
+ * sha1nexte adds to the next message words.  sha1msg1, an XOR and sha1msg2
+ * make the next four schedule words from the previous sixteen.
+ */
+
+/* Four rounds with message words M, function K; PREV gets the A..D they
+ * start from (for the E of the next four). */
+#define SHANI_ROUND4(m, k) do { \
+		__m128i x_ = _mm_sha1nexte_epu32(prev, m); \
+		prev = abcd; \
+		abcd = _mm_sha1rnds4_epu32(abcd, x_, k); \
+	} while (0)
+
+/* W[t..t+3] into M0 from M0 = W[t-16..], M1 = W[t-12..], M2 = W[t-8..]
+ * and M3 = W[t-4..]. */
+#define SHANI_SCHED(m0, m1, m2, m3) \
+	(m0 = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(m0, m1), m2), m3))
+
+/* Schedule then four rounds, message words in M0. */
+#define SHANI_SR4(m0, m1, m2, m3, k) do { \
+		SHANI_SCHED(m0, m1, m2, m3); \
+		SHANI_ROUND4(m0, k); \
+	} while (0)
+
+/* The compression function with the SHA extensions (same contract as
+ * sha1_blocks_portable). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void sha1_blocks_shani(uint32_t h[5], const unsigned char *p, size_t nblocks)
+{
+	/* bytes 15..0: each big-endian word swapped, word 0 to the top lane */
+	const __m128i rev = _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+					 14, 15);
+	__m128i abcd, e, abcd0, e0, prev, m0, m1, m2, m3;
+
+	abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1b);
+	e = _mm_set_epi32((int)h[4], 0, 0, 0);
+	for (; nblocks; nblocks--, p += 64) {
+		abcd0 = abcd;
+		e0 = e;
+		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), rev);
+		m1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)), rev);
+		m2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)), rev);
+		m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)), rev);
+		/* rounds 0-3: E is the chaining value's */
+		prev = abcd;
+		abcd = _mm_sha1rnds4_epu32(abcd, _mm_add_epi32(e, m0), 0);
+		SHANI_ROUND4(m1, 0);
+		SHANI_ROUND4(m2, 0);
+		SHANI_ROUND4(m3, 0);
+		SHANI_SR4(m0, m1, m2, m3, 0);	/* rounds 16-19 */
+		SHANI_SR4(m1, m2, m3, m0, 1);
+		SHANI_SR4(m2, m3, m0, m1, 1);
+		SHANI_SR4(m3, m0, m1, m2, 1);
+		SHANI_SR4(m0, m1, m2, m3, 1);
+		SHANI_SR4(m1, m2, m3, m0, 1);	/* rounds 36-39 */
+		SHANI_SR4(m2, m3, m0, m1, 2);
+		SHANI_SR4(m3, m0, m1, m2, 2);
+		SHANI_SR4(m0, m1, m2, m3, 2);
+		SHANI_SR4(m1, m2, m3, m0, 2);
+		SHANI_SR4(m2, m3, m0, m1, 2);	/* rounds 56-59 */
+		SHANI_SR4(m3, m0, m1, m2, 3);
+		SHANI_SR4(m0, m1, m2, m3, 3);
+		SHANI_SR4(m1, m2, m3, m0, 3);
+		SHANI_SR4(m2, m3, m0, m1, 3);
+		SHANI_SR4(m3, m0, m1, m2, 3);	/* rounds 76-79 */
+		/* E after round 79 is ROTL30(A before round 76), added to E0 */
+		e = _mm_sha1nexte_epu32(prev, e0);
+		abcd = _mm_add_epi32(abcd, abcd0);
+	}
+	_mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1b));
+	h[4] = (uint32_t)_mm_extract_epi32(e, 3);
+}
+
+/* 1 when this CPU can run sha1_blocks_shani: CPUID leaf 7 EBX bit 29
+ * (SHA), leaf 1 ECX bits 9 (SSSE3) and 19 (SSE4.1). */
 static int cpu_has_shani(void)
 {
-	return 0;
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return 0;
+	if (!(c & (1u << 9)) || !(c & (1u << 19)))
+		return 0;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return !!(b & (1u << 29));
 }
+#endif
 
 /* The implementation this process uses: NULL until the first use, then
  * fixed.  Two threads that both find it NULL both choose, and choose the
@@ -113,7 +206,6 @@ static sha1_blocks_fn sha1_chosen;
 static sha1_blocks_fn sha1_auto(void)
 {
 	sha1_blocks_fn fn;
-	const char *env;
 
 #ifdef __GNUC__
 	fn = __atomic_load_n(&sha1_chosen, __ATOMIC_ACQUIRE);
@@ -123,9 +215,14 @@ static sha1_blocks_fn sha1_auto(void)
 	if (fn)
 		return fn;
 	fn = sha1_blocks_portable;
-	env = getenv("PEFORGE_SHA1");
-	if (!(env && !strcmp(env, "portable")) && cpu_has_shani())
-		fn = sha1_blocks_portable;
+#if HAVE_SHANI
+	{
+		const char *env = getenv("PEFORGE_SHA1");
+
+		if (!(env && !strcmp(env, "portable")) && cpu_has_shani())
+			fn = sha1_blocks_shani;
+	}
+#endif
 #ifdef __GNUC__
 	__atomic_store_n(&sha1_chosen, fn, __ATOMIC_RELEASE);
 #else
@@ -142,6 +239,10 @@ static sha1_blocks_fn sha1_pick(int which)
 		return sha1_auto();
 	case PF_SHA1_PORTABLE:
 		return sha1_blocks_portable;
+#if HAVE_SHANI
+	case PF_SHA1_SHANI:
+		return cpu_has_shani() ? sha1_blocks_shani : NULL;
+#endif
 	default:
 		return NULL;
 	}
