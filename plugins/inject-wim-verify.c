@@ -4,10 +4,12 @@
  *
  * A raw copy moves compressed chunks without decompressing them, so a
  * corrupt source would pass straight into the new boot.wim.
- * wimlib_verify_wim reads (decompresses) every blob once and compares it
- * with the blob table's SHA-1.  It does not say which blob failed; only
- * then, each file of the image is extracted alone into a scratch folder
- * until one fails, so the error line can name it.
+ * Every resource is read (decompressed) once and its SHA-1 compared with
+ * the blob table's, on every CPU (inject-wim-hash.c; wimlib_verify_wim on
+ * one thread for the layouts that code does not read), and every image's
+ * folder tree is read.  Neither says which file failed; only then, each
+ * file of the image is extracted alone into a scratch folder until one
+ * fails, so the error line can name it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +22,8 @@
 
 #include "inject-wim.h"
 #include "inject-wim-verify.h"
+#include "inject-wim-hash.h"
+#include "sha1.h"
 
 #define NAME "wim"
 
@@ -196,16 +200,67 @@ static int locate(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
 	return r == -PF_ENOMEM ? r : -PF_EWIM;
 }
 
+/* pf_wim_hash_check progress: the core's display, and its cancel. */
+static int hash_prog(void *ctx, uint64_t done, uint64_t total)
+{
+	struct pf_wim_prog *pc = ctx;
+
+	return pc->host->progress(pc->job, "verifying boot.wim", done, total);
+}
+
+/* wimlib_iterate_dir_tree callback that only lets wimlib walk. */
+static int walk_cb(const struct wimlib_dir_entry *d, void *ctx)
+{
+	(void)d;
+	(void)ctx;
+	return 0;
+}
+
+/*
+ * What wimlib_verify_wim checks besides the data: every image's folder
+ * tree can be read and every file's data is in the blob table.  0 or a
+ * wimlib error code.
+ */
+static int check_trees(WIMStruct *src)
+{
+	struct wimlib_wim_info info;
+	int i, w;
+
+	wimlib_get_wim_info(src, &info);
+	for (i = 1; i <= (int)info.image_count; i++) {
+		w = wimlib_iterate_dir_tree(src, i, "",
+					    WIMLIB_ITERATE_DIR_TREE_FLAG_RECURSIVE |
+					    WIMLIB_ITERATE_DIR_TREE_FLAG_RESOURCES_NEEDED,
+					    walk_cb, NULL);
+		if (w)
+			return w;
+	}
+	return 0;
+}
+
 int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
-			 const char *rel, int image)
+			 const char *path, const char *rel, int image)
 {
 	struct pf_wim_prog pc = { h, job };
-	int w;
+	int w, r;
 
-	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1", rel);
-	wimlib_register_progress_function(src, pf_wim_progress, &pc);
-	w = wimlib_verify_wim(src, 0);
-	wimlib_register_progress_function(src, NULL, NULL);
+	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1 "
+	       "(SHA-1: %s)", rel, pf_sha1_impl());
+	r = pf_wim_hash_check(path, src, hash_prog, &pc, &w);
+	if (r == -PF_ECANCELED)
+		return r;
+	if (r == -PF_ENOMEM) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", rel);
+		return r;
+	}
+	if (r == PF_WIM_HASH_FALLBACK) {
+		h->log(PF_LOG_DEBUG, NAME, "%s: checked by wimlib on one thread", rel);
+		wimlib_register_progress_function(src, pf_wim_progress, &pc);
+		w = wimlib_verify_wim(src, 0);
+		wimlib_register_progress_function(src, NULL, NULL);
+	} else if (r == 0) {
+		w = check_trees(src);
+	}
 	if (!w)
 		return 0;
 	if (w == WIMLIB_ERR_ABORTED_BY_PROGRESS)
@@ -213,7 +268,7 @@ int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct 
 	if (!is_corruption(w)) {
 		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: %s", rel,
 		       wimlib_get_error_string((enum wimlib_error_code)w));
-		return -PF_EWIM;
+		return w == WIMLIB_ERR_NOMEM ? -PF_ENOMEM : -PF_EWIM;
 	}
 	return locate(h, job, src, rel, image, w);
 }

@@ -7,13 +7,14 @@
 #include "peforge/plugin.h"
 
 /*
- * Read every blob of the source WIM SRC (opened from media path REL) and
- * check it against the SHA-1 its blob table holds, with the progress shown
- * and the cancel seen.  On a mismatch, find the file of image IMAGE (then
+ * Read every blob of the source WIM SRC (opened from the file PATH, media
+ * path REL) and check it against the SHA-1 its blob table holds, on every
+ * CPU, with the progress shown and the cancel seen; then read every
+ * image's folder tree.  On a mismatch, find the file of image IMAGE (then
  * of the other images) whose data is bad and log one error line naming it
- * and REL.  Returns 0, -PF_EWIM (logged) or -PF_ECANCELED.
+ * and REL.  Returns 0, -PF_EWIM or -PF_ENOMEM (logged) or -PF_ECANCELED.
  */
 int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
-			 const char *rel, int image);
+			 const char *path, const char *rel, int image);
 
 #endif

@@ -498,7 +498,7 @@ static int inj_run(void *state, struct pf_job *job)
 	wimlib_get_wim_info(src, &info);
 	ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
 	if (!ret && s->verify)
-		ret = pf_wim_verify_source(h, job, src, rel, idx);
+		ret = pf_wim_verify_source(h, job, src, src_path, rel, idx);
 	if (ret)
 		goto out;
 	/* Keep the source's compression so resources are copied raw, except

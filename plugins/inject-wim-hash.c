@@ -1,0 +1,488 @@
+/*
+ * plugins/inject-wim-hash.c - check every resource of a WIM file against
+ * its SHA-1 on every CPU at once.
+ *
+ * wimlib_verify_wim does the same check on one thread: it reads every
+ * resource, decompresses it and compares the SHA-1 of the result with the
+ * blob table's.  On a 200 MB LZX boot.wim that is about 2 seconds of one
+ * CPU, most of a build's time.  The resources are independent, so here
+ * each of N threads takes the next resource, reads its chunk table and
+ * chunks with pread(), decompresses each chunk with wimlib's public
+ * decompressor and hashes the result (plugins/lib/sha1.c, SHA-NI where
+ * the CPU has it).
+ *
+ * Only the plain layout is read here: one part, not pipable, no solid
+ * resource, XPRESS, LZX or no compression.  Anything else (and any
+ * resource this code does not expect) is left to wimlib_verify_wim: the
+ * caller gets PF_WIM_HASH_FALLBACK.
+ *
+ * The on-disk form read (the WIM format as wimlib and Windows write it):
+ * a compressed resource of U uncompressed bytes in chunks of C bytes holds
+ * N = ceil(U / C) chunks; it starts with a table of N - 1 entries (8 bytes
+ * each when U needs more than 32 bits, else 4), entry i being the offset
+ * of chunk i + 1 from the end of the table; chunk 0 starts right after the
+ * table.  A chunk whose stored size equals its uncompressed size is stored
+ * as it is.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "inject-wim-hash.h"
+#include "sha1.h"
+
+/* Compressed bytes read at once (at least one chunk). */
+#define READ_BATCH (1u << 20)
+/* More threads than this gain nothing on one file. */
+#define MAX_THREADS 16
+
+/* One resource to check. */
+struct res {
+	uint64_t offset, csize, usize;
+	unsigned char sha1[20];
+	int compressed;
+};
+
+/* What the threads share. */
+struct hash_run {
+	int fd;
+	enum wimlib_compression_type ctype;
+	uint32_t chunk;
+	struct res *v;
+	size_t n;
+	size_t next;            /* the next resource to take (atomic) */
+	uint64_t done, total;   /* uncompressed bytes checked (atomic) */
+	int code;               /* the first failure, a wimlib error (atomic) */
+	int stop;               /* set by the caller: canceled (atomic) */
+	int running;            /* threads not finished (under lock) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+/* One worker's buffers. */
+struct worker {
+	struct hash_run *run;
+	struct wimlib_decompressor *dec;
+	unsigned char *in, *out;
+	uint64_t *starts;
+	size_t starts_cap;
+};
+
+/* Record CODE as the run's failure unless one is there already. */
+static void fail(struct hash_run *r, int code)
+{
+	int zero = 0;
+
+	__atomic_compare_exchange_n(&r->code, &zero, code, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+}
+
+/* 1 when the workers should stop: a failure or a cancel. */
+static int stopping(struct hash_run *r)
+{
+	return __atomic_load_n(&r->code, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&r->stop, __ATOMIC_RELAXED);
+}
+
+/* Read LEN bytes at OFF: 0, or the wimlib error code. */
+static int read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	unsigned char *p = buf;
+	ssize_t got;
+
+	while (len) {
+		got = pread(fd, p, len, (off_t)off);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return WIMLIB_ERR_READ;
+		}
+		if (got == 0)
+			return WIMLIB_ERR_UNEXPECTED_END_OF_FILE;
+		p += got;
+		len -= (size_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* Hash the stored bytes of an uncompressed resource R into CTX. */
+static int hash_stored(struct worker *w, const struct res *r, struct pf_sha1 *ctx)
+{
+	uint64_t pos = 0, len;
+	int code;
+
+	if (r->csize != r->usize)
+		return WIMLIB_ERR_INVALID_RESOURCE_HASH;
+	while (pos < r->usize) {
+		if (stopping(w->run))
+			return 0;
+		len = r->usize - pos < READ_BATCH ? r->usize - pos : READ_BATCH;
+		code = read_at(w->run->fd, w->in, (size_t)len, r->offset + pos);
+		if (code)
+			return code;
+		pf_sha1_update(ctx, w->in, (size_t)len);
+		__atomic_add_fetch(&w->run->done, len, __ATOMIC_RELAXED);
+		pos += len;
+	}
+	return 0;
+}
+
+/*
+ * Read the chunk table of compressed resource R: w->starts[0..N] become
+ * the offsets of its N chunks from the end of the table, and the end.
+ * *TSIZE: the table's size.  0, a wimlib error code, or -1 (no memory).
+ */
+static int read_table(struct worker *w, const struct res *r, uint64_t n, uint64_t *tsize)
+{
+	unsigned esz = r->usize > 0xffffffffu ? 8 : 4;
+	uint64_t i, v, data;
+	unsigned char *raw;
+	int code;
+
+	if (n + 1 > w->starts_cap) {
+		uint64_t *s = realloc(w->starts, (size_t)(n + 1) * sizeof(*s));
+
+		if (!s)
+			return -1;
+		w->starts = s;
+		w->starts_cap = (size_t)(n + 1);
+	}
+	*tsize = (n - 1) * esz;
+	if (*tsize >= r->csize)
+		return WIMLIB_ERR_DECOMPRESSION;
+	data = r->csize - *tsize;
+	raw = n > 1 ? malloc((size_t)*tsize) : NULL;
+	if (n > 1 && !raw)
+		return -1;
+	code = n > 1 ? read_at(w->run->fd, raw, (size_t)*tsize, r->offset) : 0;
+	w->starts[0] = 0;
+	for (i = 1; !code && i < n; i++) {
+		const unsigned char *e = raw + (i - 1) * esz;
+
+		v = (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
+		    (uint64_t)e[3] << 24;
+		if (esz == 8)
+			v |= (uint64_t)e[4] << 32 | (uint64_t)e[5] << 40 |
+			     (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56;
+		w->starts[i] = v;
+	}
+	w->starts[n] = data;
+	/* every chunk holds at least one byte and no more than it expands to */
+	for (i = 0; !code && i < n; i++) {
+		uint64_t us = i + 1 < n ? w->run->chunk : r->usize - i * w->run->chunk;
+
+		if (w->starts[i + 1] <= w->starts[i] || w->starts[i + 1] - w->starts[i] > us)
+			code = WIMLIB_ERR_DECOMPRESSION;
+	}
+	free(raw);
+	return code;
+}
+
+/* Decompress and hash the chunks of compressed resource R into CTX. */
+static int hash_chunks(struct worker *w, const struct res *r, struct pf_sha1 *ctx)
+{
+	uint64_t chunk = w->run->chunk, n = (r->usize + chunk - 1) / chunk;
+	uint64_t tsize, i = 0, j, first, base;
+	int code;
+
+	code = read_table(w, r, n, &tsize);
+	if (code)
+		return code;
+	base = r->offset + tsize;
+	while (i < n) {
+		/* the chunks first..j-1 that fit in one read (at least one) */
+		first = i;
+		for (j = i + 1; j < n && w->starts[j + 1] - w->starts[first] <= READ_BATCH; j++)
+			;
+		if (stopping(w->run))
+			return 0;
+		code = read_at(w->run->fd, w->in, (size_t)(w->starts[j] - w->starts[first]),
+			       base + w->starts[first]);
+		if (code)
+			return code;
+		for (; i < j; i++) {
+			const unsigned char *c = w->in + (w->starts[i] - w->starts[first]);
+			size_t cs = (size_t)(w->starts[i + 1] - w->starts[i]);
+			size_t us = (size_t)(i + 1 < n ? chunk : r->usize - i * chunk);
+
+			if (cs == us) {
+				pf_sha1_update(ctx, c, us);
+			} else {
+				if (wimlib_decompress(c, cs, w->out, us, w->dec))
+					return WIMLIB_ERR_DECOMPRESSION;
+				pf_sha1_update(ctx, w->out, us);
+			}
+			__atomic_add_fetch(&w->run->done, us, __ATOMIC_RELAXED);
+		}
+	}
+	return 0;
+}
+
+/* Check resource R: 0, a wimlib error code, or -1 (no memory). */
+static int check_one(struct worker *w, const struct res *r)
+{
+	struct pf_sha1 ctx;
+	unsigned char got[20];
+	int code;
+
+	pf_sha1_init(&ctx);
+	code = r->compressed ? hash_chunks(w, r, &ctx) : hash_stored(w, r, &ctx);
+	if (code || stopping(w->run))
+		return code;
+	pf_sha1_final(&ctx, got);
+	return memcmp(got, r->sha1, 20) ? WIMLIB_ERR_INVALID_RESOURCE_HASH : 0;
+}
+
+/* A worker thread: take resources until none is left or the run stops. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct hash_run *r = w->run;
+	size_t k;
+	int code;
+
+	while (!stopping(r)) {
+		k = __atomic_fetch_add(&r->next, 1, __ATOMIC_RELAXED);
+		if (k >= r->n)
+			break;
+		code = check_one(w, &r->v[k]);
+		if (code)
+			fail(r, code < 0 ? WIMLIB_ERR_NOMEM : code);
+	}
+	pthread_mutex_lock(&r->lock);
+	r->running--;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* The resource list of a WIM, as wimlib_iterate_lookup_table gives it. */
+struct collect {
+	struct res *v;
+	size_t n, cap;
+	int unusual;    /* a resource this file does not read */
+	int nomem;
+};
+
+/* wimlib_iterate_lookup_table callback: note each resource. */
+static int collect_cb(const struct wimlib_resource_entry *e, void *ctx)
+{
+	struct collect *c = ctx;
+	struct res *v;
+
+	if (e->packed || e->is_missing || e->is_spanned || e->is_free ||
+	    e->part_number != 1) {
+		c->unusual = 1;
+		return 1;
+	}
+	if (e->uncompressed_size == 0)
+		return 0;
+	if (c->n == c->cap) {
+		v = realloc(c->v, (c->cap ? c->cap * 2 : 512) * sizeof(*v));
+		if (!v) {
+			c->nomem = 1;
+			return 1;
+		}
+		c->v = v;
+		c->cap = c->cap ? c->cap * 2 : 512;
+	}
+	v = &c->v[c->n++];
+	v->offset = e->offset;
+	v->csize = e->compressed_size;
+	v->usize = e->uncompressed_size;
+	v->compressed = e->is_compressed;
+	memcpy(v->sha1, e->sha1_hash, 20);
+	return 0;
+}
+
+/* Largest first, so that the last resource taken is a small one. */
+static int cmp_size(const void *a, const void *b)
+{
+	const struct res *x = a, *y = b;
+
+	return x->usize < y->usize ? 1 : x->usize > y->usize ? -1 : 0;
+}
+
+/* How many threads to run: the CPUs this process may use. */
+static int thread_count(void)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0)
+		n = 1;
+	if (getenv("PEFORGE_VERIFY_THREADS"))
+		n = atoi(getenv("PEFORGE_VERIFY_THREADS"));
+	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
+}
+
+/* Free worker W's buffers. */
+static void worker_free(struct worker *w)
+{
+	if (w->dec)
+		wimlib_free_decompressor(w->dec);
+	free(w->in);
+	free(w->out);
+	free(w->starts);
+}
+
+/* Give worker W its decompressor and buffers: 0 or -1. */
+static int worker_init(struct worker *w, struct hash_run *r)
+{
+	size_t in = r->chunk > READ_BATCH ? r->chunk : READ_BATCH;
+
+	memset(w, 0, sizeof(*w));
+	w->run = r;
+	w->in = malloc(in);
+	w->out = malloc(r->chunk);
+	if (!w->in || !w->out)
+		return -1;
+	if (r->ctype != WIMLIB_COMPRESSION_TYPE_NONE &&
+	    wimlib_create_decompressor(r->ctype, r->chunk, &w->dec))
+		return -1;
+	return 0;
+}
+
+/*
+ * Wait for the workers of R, reporting progress through PROG (with CTX)
+ * every 100 ms; when PROG returns nonzero, tell them to stop.  Returns 1
+ * when canceled.
+ */
+static int wait_workers(struct hash_run *r, pf_wim_hash_prog prog, void *ctx)
+{
+	struct timespec ts;
+	int canceled = 0;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->running > 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&r->cond, &r->lock, &ts);
+		if (!canceled && prog &&
+		    prog(ctx, __atomic_load_n(&r->done, __ATOMIC_RELAXED), r->total)) {
+			canceled = 1;
+			__atomic_store_n(&r->stop, 1, __ATOMIC_SEQ_CST);
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+	return canceled;
+}
+
+int pf_wim_hash_check(const char *path, WIMStruct *wim, pf_wim_hash_prog prog, void *ctx,
+		      int *code)
+{
+	struct wimlib_wim_info info;
+	struct collect c = { 0 };
+	struct hash_run r;
+	struct worker *w = NULL;
+	pthread_t *tid = NULL;
+	sigset_t all, old;
+	int i, nthreads = 0, started = 0, ret = PF_WIM_HASH_FALLBACK;
+	size_t k;
+
+	*code = 0;
+	memset(&r, 0, sizeof(r));
+	r.fd = -1;
+	wimlib_get_wim_info(wim, &info);
+	if (info.total_parts != 1 || info.pipable ||
+	    (info.compression_type != WIMLIB_COMPRESSION_TYPE_NONE &&
+	     info.compression_type != WIMLIB_COMPRESSION_TYPE_XPRESS &&
+	     info.compression_type != WIMLIB_COMPRESSION_TYPE_LZX) ||
+	    (info.compression_type != WIMLIB_COMPRESSION_TYPE_NONE &&
+	     (info.chunk_size == 0 || info.chunk_size > (1u << 21))))
+		return PF_WIM_HASH_FALLBACK;
+	if (wimlib_iterate_lookup_table(wim, 0, collect_cb, &c) || c.unusual || c.nomem) {
+		ret = c.nomem ? -PF_ENOMEM : PF_WIM_HASH_FALLBACK;
+		goto out;
+	}
+	for (k = 0; k < c.n; k++) {
+		if (c.v[k].compressed && info.compression_type == WIMLIB_COMPRESSION_TYPE_NONE)
+			goto out;    /* a compressed resource in an uncompressed WIM */
+		r.total += c.v[k].usize;
+	}
+	qsort(c.v, c.n, sizeof(*c.v), cmp_size);
+	r.v = c.v;
+	r.n = c.n;
+	r.ctype = (enum wimlib_compression_type)info.compression_type;
+	/* an uncompressed WIM says 0: its resources are read in batches */
+	r.chunk = info.chunk_size ? info.chunk_size : 32768;
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0) {
+		*code = WIMLIB_ERR_OPEN;
+		ret = -PF_EWIM;
+		goto out;
+	}
+	posix_fadvise(r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	nthreads = thread_count();
+	if ((size_t)nthreads > c.n)
+		nthreads = c.n ? (int)c.n : 1;
+	w = calloc((size_t)nthreads, sizeof(*w));
+	tid = calloc((size_t)nthreads, sizeof(*tid));
+	ret = w && tid ? 0 : -PF_ENOMEM;
+	for (i = 0; !ret && i < nthreads; i++)
+		if (worker_init(&w[i], &r))
+			ret = -PF_ENOMEM;
+	/* the workers block every signal: the run's signal handling stays
+	 * with the calling thread, which sees a cancel through PROG */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; !ret && i < nthreads; i++) {
+		pthread_mutex_lock(&r.lock);
+		r.running++;
+		pthread_mutex_unlock(&r.lock);
+		if (pthread_create(&tid[i], NULL, worker_main, &w[i])) {
+			pthread_mutex_lock(&r.lock);
+			r.running--;
+			pthread_mutex_unlock(&r.lock);
+			/* run with the threads there are; none: no memory */
+			if (i == 0)
+				ret = -PF_ENOMEM;
+			break;
+		}
+		started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started) {
+		if (wait_workers(&r, prog, ctx))
+			ret = -PF_ECANCELED;
+		for (i = 0; i < started; i++)
+			pthread_join(tid[i], NULL);
+	}
+	if (!ret && r.code == WIMLIB_ERR_NOMEM)
+		ret = -PF_ENOMEM;
+	else if (!ret && r.code) {
+		*code = r.code;
+		ret = -PF_EWIM;
+	}
+	pthread_cond_destroy(&r.cond);
+	pthread_mutex_destroy(&r.lock);
+out:
+	if (w) {
+		for (i = 0; i < nthreads; i++)
+			worker_free(&w[i]);
+	}
+	free(w);
+	free(tid);
+	if (r.fd >= 0)
+		close(r.fd);
+	free(c.v);
+	return ret;
+}
