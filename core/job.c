@@ -160,6 +160,8 @@ void pf_job_free(struct pf_job *job)
 
 	if (!job)
 		return;
+	pf_job_finish_deferred(job, 1);
+	free(job->deferred);
 	if (job->media_ops && job->media_ops->free)
 		job->media_ops->free(job->media);
 	pf_args_free(job->facts);
@@ -185,6 +187,20 @@ void pf_job_free(struct pf_job *job)
 	free(job->wim);
 	free(job->outdir);
 	free(job);
+}
+
+int pf_job_finish_deferred(struct pf_job *job, int stop)
+{
+	size_t i;
+	int r, ret = 0;
+
+	for (i = 0; i < job->ndeferred; i++) {
+		r = job->deferred[i].finish(job->deferred[i].ctx, stop || ret);
+		if (!stop && !ret && r)
+			ret = r;
+	}
+	job->ndeferred = 0;
+	return ret;
 }
 
 /* ---- canceling -------------------------------------------------------- */
@@ -366,6 +382,19 @@ static int h_host_lookup(const char *root, const char *path)
 	if (hostfs_has_file(root, path))
 		return PF_LOOKUP_FILE;
 	return hostfs_has_dir(root, path) ? PF_LOOKUP_DIR : PF_LOOKUP_NONE;
+}
+
+/* Note a plugin's background check, finished before the commit. */
+static int h_job_defer(struct pf_job *job, int (*finish)(void *ctx, int stop), void *ctx)
+{
+	struct pf_deferred *v = realloc(job->deferred, (job->ndeferred + 1) * sizeof(*v));
+
+	if (!v)
+		return -PF_ENOMEM;
+	job->deferred = v;
+	v[job->ndeferred].finish = finish;
+	v[job->ndeferred++].ctx = ctx;
+	return 0;
 }
 
 /* The source's own host path of media file PATH, or -PF_EUNSUPPORTED. */
@@ -707,4 +736,5 @@ const struct pf_host pf_host_table = {
 	.media_host_path = h_media_host_path,
 	.job_set_media_folder = h_job_set_media_folder,
 	.host_lookup = h_host_lookup,
+	.job_defer = h_job_defer,
 };

@@ -30,6 +30,14 @@ struct pf_job {
 				       lock, -1 when not taken */
 	char doing[96];             /* what the run does now, for the interrupted
 				       line ("writing the iso output") */
+	struct pf_deferred *deferred; /* background checks (host job_defer) */
+	size_t ndeferred;
+};
+
+/* A background check a plugin left to finish before the commit. */
+struct pf_deferred {
+	int (*finish)(void *ctx, int stop);
+	void *ctx;
 };
 
 /* Set by the signal handler of pf_cancel_on_signals: cancels every job;
@@ -73,7 +81,15 @@ int pf_job_report_cancel(const struct pf_job *job, const char *outdir);
 /* The exit status of a run stopped by a signal (128 + its number), or 0. */
 int pf_cancel_exit_status(void);
 
-/* Free the job: the media, the staging, and the tmpdir with its files. */
+/*
+ * Finish the background checks of JOB, in the order they were deferred:
+ * with STOP 0, wait for each (the first failure stops the others and is
+ * returned); with STOP 1, stop them all.  Each is finished once.
+ */
+int pf_job_finish_deferred(struct pf_job *job, int stop);
+
+/* Free the job: the background checks (stopped), the media, the staging,
+ * and the tmpdir with its files. */
 void pf_job_free(struct pf_job *job);
 
 /* Cancel JOB: from now on host->progress returns -PF_ECANCELED and the

@@ -77,6 +77,9 @@ static void run_clear(struct run *run)
 {
 	size_t i;
 
+	/* background checks stop before their plugin is closed */
+	if (run->job)
+		pf_job_finish_deferred(run->job, 1);
 	for (i = 0; i < run->noutputs; i++)
 		opened_close(&run->outputs[i]);
 	free(run->outputs);
@@ -641,6 +644,15 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 		run->outputs[i].out_first = run->job->noutputs;
 		ret = opened_run(&run->outputs[i], run->job);
 		run->outputs[i].out_end = run->job->noutputs;
+		if (ret)
+			goto out;
+	}
+	/* the checks the plugins left running (the source WIM's SHA-1) */
+	if (run->job->ndeferred) {
+		pf_job_doing(run->job, "checking the source boot.wim");
+		ret = pf_job_finish_deferred(run->job, pf_job_canceled(run->job) != 0);
+		if (!ret)
+			ret = pf_job_canceled(run->job);
 		if (ret)
 			goto out;
 	}

@@ -384,21 +384,90 @@ static int wait_workers(struct hash_run *r, pf_wim_hash_prog prog, void *ctx)
 	return canceled;
 }
 
-int pf_wim_hash_check(const char *path, WIMStruct *wim, pf_wim_hash_prog prog, void *ctx,
+/* A check running: the shared state, the workers and their threads. */
+struct pf_wim_hash {
+	struct hash_run r;
+	struct worker *w;
+	pthread_t *tid;
+	int nthreads, started;
+	int joined;
+};
+
+/* Join the threads of C (once). */
+static void join_all(struct pf_wim_hash *c)
+{
+	int i;
+
+	if (c->joined)
+		return;
+	for (i = 0; i < c->started; i++)
+		pthread_join(c->tid[i], NULL);
+	c->joined = 1;
+}
+
+void pf_wim_hash_free(struct pf_wim_hash *c)
+{
+	int i;
+
+	if (!c)
+		return;
+	__atomic_store_n(&c->r.stop, 1, __ATOMIC_SEQ_CST);
+	join_all(c);
+	if (c->w)
+		for (i = 0; i < c->nthreads; i++)
+			worker_free(&c->w[i]);
+	free(c->w);
+	free(c->tid);
+	if (c->r.fd >= 0)
+		close(c->r.fd);
+	pthread_cond_destroy(&c->r.cond);
+	pthread_mutex_destroy(&c->r.lock);
+	free(c->r.v);
+	free(c);
+}
+
+int pf_wim_hash_fd(const struct pf_wim_hash *c)
+{
+	return c->r.fd;
+}
+
+/* Start the threads of C: 0 or -PF_ENOMEM (none could start). */
+static int start_threads(struct pf_wim_hash *c)
+{
+	sigset_t all, old;
+	int i;
+
+	/* the workers block every signal: the run's signal handling stays
+	 * with the calling thread, which sees a cancel through its progress */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < c->nthreads; i++) {
+		pthread_mutex_lock(&c->r.lock);
+		c->r.running++;
+		pthread_mutex_unlock(&c->r.lock);
+		if (pthread_create(&c->tid[i], NULL, worker_main, &c->w[i])) {
+			pthread_mutex_lock(&c->r.lock);
+			c->r.running--;
+			pthread_mutex_unlock(&c->r.lock);
+			break;  /* run with the threads there are */
+		}
+		c->started++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return c->started ? 0 : -PF_ENOMEM;
+}
+
+int pf_wim_hash_start(const char *path, WIMStruct *wim, struct pf_wim_hash **out,
 		      int *code)
 {
 	struct wimlib_wim_info info;
-	struct collect c = { 0 };
-	struct hash_run r;
-	struct worker *w = NULL;
-	pthread_t *tid = NULL;
-	sigset_t all, old;
-	int i, nthreads = 0, started = 0, ret = PF_WIM_HASH_FALLBACK;
+	struct collect col = { 0 };
+	struct pf_wim_hash *c;
+	int i, ret = PF_WIM_HASH_FALLBACK;
 	size_t k;
 
+	*out = NULL;
 	*code = 0;
-	memset(&r, 0, sizeof(r));
-	r.fd = -1;
 	wimlib_get_wim_info(wim, &info);
 	if (info.total_parts != 1 || info.pipable ||
 	    (info.compression_type != WIMLIB_COMPRESSION_TYPE_NONE &&
@@ -407,82 +476,69 @@ int pf_wim_hash_check(const char *path, WIMStruct *wim, pf_wim_hash_prog prog, v
 	    (info.compression_type != WIMLIB_COMPRESSION_TYPE_NONE &&
 	     (info.chunk_size == 0 || info.chunk_size > (1u << 21))))
 		return PF_WIM_HASH_FALLBACK;
-	if (wimlib_iterate_lookup_table(wim, 0, collect_cb, &c) || c.unusual || c.nomem) {
-		ret = c.nomem ? -PF_ENOMEM : PF_WIM_HASH_FALLBACK;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -PF_ENOMEM;
+	c->r.fd = -1;
+	pthread_mutex_init(&c->r.lock, NULL);
+	pthread_cond_init(&c->r.cond, NULL);
+	if (wimlib_iterate_lookup_table(wim, 0, collect_cb, &col) || col.unusual || col.nomem) {
+		ret = col.nomem ? -PF_ENOMEM : PF_WIM_HASH_FALLBACK;
 		goto out;
 	}
-	for (k = 0; k < c.n; k++) {
-		if (c.v[k].compressed && info.compression_type == WIMLIB_COMPRESSION_TYPE_NONE)
+	for (k = 0; k < col.n; k++) {
+		if (col.v[k].compressed && info.compression_type == WIMLIB_COMPRESSION_TYPE_NONE)
 			goto out;    /* a compressed resource in an uncompressed WIM */
-		r.total += c.v[k].usize;
+		c->r.total += col.v[k].usize;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), cmp_size);
-	r.v = c.v;
-	r.n = c.n;
-	r.ctype = (enum wimlib_compression_type)info.compression_type;
+	qsort(col.v, col.n, sizeof(*col.v), cmp_size);
+	c->r.v = col.v;
+	c->r.n = col.n;
+	col.v = NULL;
+	c->r.ctype = (enum wimlib_compression_type)info.compression_type;
 	/* an uncompressed WIM says 0: its resources are read in batches */
-	r.chunk = info.chunk_size ? info.chunk_size : 32768;
-	r.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r.fd < 0) {
+	c->r.chunk = info.chunk_size ? info.chunk_size : 32768;
+	c->r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->r.fd < 0) {
 		*code = WIMLIB_ERR_OPEN;
 		ret = -PF_EWIM;
 		goto out;
 	}
-	posix_fadvise(r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
-	nthreads = thread_count();
-	if ((size_t)nthreads > c.n)
-		nthreads = c.n ? (int)c.n : 1;
-	w = calloc((size_t)nthreads, sizeof(*w));
-	tid = calloc((size_t)nthreads, sizeof(*tid));
-	ret = w && tid ? 0 : -PF_ENOMEM;
-	for (i = 0; !ret && i < nthreads; i++)
-		if (worker_init(&w[i], &r))
+	posix_fadvise(c->r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	c->nthreads = thread_count();
+	if ((size_t)c->nthreads > c->r.n)
+		c->nthreads = c->r.n ? (int)c->r.n : 1;
+	c->w = calloc((size_t)c->nthreads, sizeof(*c->w));
+	c->tid = calloc((size_t)c->nthreads, sizeof(*c->tid));
+	ret = c->w && c->tid ? 0 : -PF_ENOMEM;
+	for (i = 0; !ret && i < c->nthreads; i++)
+		if (worker_init(&c->w[i], &c->r))
 			ret = -PF_ENOMEM;
-	/* the workers block every signal: the run's signal handling stays
-	 * with the calling thread, which sees a cancel through PROG */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (i = 0; !ret && i < nthreads; i++) {
-		pthread_mutex_lock(&r.lock);
-		r.running++;
-		pthread_mutex_unlock(&r.lock);
-		if (pthread_create(&tid[i], NULL, worker_main, &w[i])) {
-			pthread_mutex_lock(&r.lock);
-			r.running--;
-			pthread_mutex_unlock(&r.lock);
-			/* run with the threads there are; none: no memory */
-			if (i == 0)
-				ret = -PF_ENOMEM;
-			break;
-		}
-		started++;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (started) {
-		if (wait_workers(&r, prog, ctx))
-			ret = -PF_ECANCELED;
-		for (i = 0; i < started; i++)
-			pthread_join(tid[i], NULL);
-	}
-	if (!ret && r.code == WIMLIB_ERR_NOMEM)
-		ret = -PF_ENOMEM;
-	else if (!ret && r.code) {
-		*code = r.code;
-		ret = -PF_EWIM;
-	}
-	pthread_cond_destroy(&r.cond);
-	pthread_mutex_destroy(&r.lock);
+	if (!ret)
+		ret = start_threads(c);
 out:
-	if (w) {
-		for (i = 0; i < nthreads; i++)
-			worker_free(&w[i]);
+	free(col.v);
+	if (ret) {
+		pf_wim_hash_free(c);
+		return ret;
 	}
-	free(w);
-	free(tid);
-	if (r.fd >= 0)
-		close(r.fd);
-	free(c.v);
-	return ret;
+	*out = c;
+	return 0;
+}
+
+int pf_wim_hash_wait(struct pf_wim_hash *c, pf_wim_hash_prog prog, void *ctx, int *code)
+{
+	int canceled = wait_workers(&c->r, prog, ctx);
+
+	join_all(c);
+	*code = 0;
+	if (canceled)
+		return -PF_ECANCELED;
+	if (c->r.code == WIMLIB_ERR_NOMEM)
+		return -PF_ENOMEM;
+	if (c->r.code) {
+		*code = c->r.code;
+		return -PF_EWIM;
+	}
+	return 0;
 }

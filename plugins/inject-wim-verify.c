@@ -238,29 +238,11 @@ static int check_trees(WIMStruct *src)
 	return 0;
 }
 
-int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
-			 const char *path, const char *rel, int image)
+/* The verdict W of a check of REL (wimlib error code or 0) as the run's:
+ * the bad file named (in image IMAGE of WIM first) or one line why. */
+static int verdict(const struct pf_host *h, struct pf_job *job, WIMStruct *wim,
+		   const char *rel, int image, int w)
 {
-	struct pf_wim_prog pc = { h, job };
-	int w, r;
-
-	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1 "
-	       "(SHA-1: %s)", rel, pf_sha1_impl());
-	r = pf_wim_hash_check(path, src, hash_prog, &pc, &w);
-	if (r == -PF_ECANCELED)
-		return r;
-	if (r == -PF_ENOMEM) {
-		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", rel);
-		return r;
-	}
-	if (r == PF_WIM_HASH_FALLBACK) {
-		h->log(PF_LOG_DEBUG, NAME, "%s: checked by wimlib on one thread", rel);
-		wimlib_register_progress_function(src, pf_wim_progress, &pc);
-		w = wimlib_verify_wim(src, 0);
-		wimlib_register_progress_function(src, NULL, NULL);
-	} else if (r == 0) {
-		w = check_trees(src);
-	}
 	if (!w)
 		return 0;
 	if (w == WIMLIB_ERR_ABORTED_BY_PROGRESS)
@@ -270,5 +252,129 @@ int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct 
 		       wimlib_get_error_string((enum wimlib_error_code)w));
 		return w == WIMLIB_ERR_NOMEM ? -PF_ENOMEM : -PF_EWIM;
 	}
-	return locate(h, job, src, rel, image, w);
+	return locate(h, job, wim, rel, image, w);
+}
+
+/* A check that runs on while the outputs are written. */
+struct verify_bg {
+	const struct pf_host *host;
+	struct pf_job *job;
+	struct pf_wim_hash *hc;
+	char *rel;
+	int image;
+};
+
+/*
+ * The core's job_defer callback: wait for the check (STOP 0) and, on a
+ * mismatch, name the bad file from the WIM as the check read it (the
+ * run's boot.wim may be that same file, changed since: its first image
+ * is then the one kept); or stop it (STOP 1).  Frees CTX.
+ */
+static int bg_finish(void *ctx, int stop)
+{
+	struct verify_bg *bg = ctx;
+	const struct pf_host *h = bg->host;
+	struct pf_wim_prog pc = { h, bg->job };
+	struct wimlib_wim_info info;
+	WIMStruct *wim = NULL;
+	char *p = NULL;
+	int r = 0, w = 0, image = bg->image;
+
+	if (stop)
+		goto out;
+	r = pf_wim_hash_wait(bg->hc, hash_prog, &pc, &w);
+	if (r == -PF_ECANCELED)
+		goto out;
+	if (r == -PF_ENOMEM) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", bg->rel);
+		goto out;
+	}
+	if (!r)
+		goto out;
+	if (asprintf(&p, "/proc/self/fd/%d", pf_wim_hash_fd(bg->hc)) < 0) {
+		p = NULL;
+		r = -PF_ENOMEM;
+		goto out;
+	}
+	if (wimlib_open_wim(p, 0, &wim)) {
+		h->log(PF_LOG_ERROR, NAME, "%s: %s (corrupt source)", bg->rel,
+		       wimlib_get_error_string((enum wimlib_error_code)w));
+		r = -PF_EWIM;
+		goto out;
+	}
+	wimlib_get_wim_info(wim, &info);
+	if (image > (int)info.image_count)
+		image = 1;
+	r = verdict(h, bg->job, wim, bg->rel, image, w);
+out:
+	wimlib_free(wim);
+	free(p);
+	pf_wim_hash_free(bg->hc);
+	free(bg->rel);
+	free(bg);
+	return r;
+}
+
+/* Leave the running check HC to be finished before the commit: 0, or
+ * -PF_ENOMEM (HC freed). */
+static int defer(const struct pf_host *h, struct pf_job *job, struct pf_wim_hash *hc,
+		 const char *rel, int image)
+{
+	struct verify_bg *bg = calloc(1, sizeof(*bg));
+
+	if (bg) {
+		bg->host = h;
+		bg->job = job;
+		bg->hc = hc;
+		bg->image = image;
+		bg->rel = strdup(rel);
+	}
+	if (!bg || !bg->rel || h->job_defer(job, bg_finish, bg)) {
+		if (bg)
+			free(bg->rel);
+		free(bg);
+		pf_wim_hash_free(hc);
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", rel);
+		return -PF_ENOMEM;
+	}
+	h->log(PF_LOG_DEBUG, NAME, "%s: the check goes on while the outputs are written",
+	       rel);
+	return 0;
+}
+
+int pf_wim_verify_source(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
+			 const char *path, const char *rel, int image, int background)
+{
+	struct pf_wim_prog pc = { h, job };
+	struct pf_wim_hash *hc = NULL;
+	int w, r;
+
+	h->log(PF_LOG_DEBUG, NAME, "%s: checking every resource against its SHA-1 "
+	       "(SHA-1: %s)", rel, pf_sha1_impl());
+	/* the folder trees first, on this thread: after them, what the
+	 * injector reads of the source (the image's metadata) is checked */
+	w = check_trees(src);
+	if (w)
+		return verdict(h, job, src, rel, image, w);
+	r = pf_wim_hash_start(path, src, &hc, &w);
+	if (r == PF_WIM_HASH_FALLBACK) {
+		h->log(PF_LOG_DEBUG, NAME, "%s: checked by wimlib on one thread", rel);
+		wimlib_register_progress_function(src, pf_wim_progress, &pc);
+		w = wimlib_verify_wim(src, 0);
+		wimlib_register_progress_function(src, NULL, NULL);
+		return verdict(h, job, src, rel, image, w);
+	}
+	if (r == -PF_ENOMEM) {
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", rel);
+		return r;
+	}
+	if (r)
+		return verdict(h, job, src, rel, image, w);
+	if (background && PF_HOST_HAS(h, job_defer))
+		return defer(h, job, hc, rel, image);
+	r = pf_wim_hash_wait(hc, hash_prog, &pc, &w);
+	pf_wim_hash_free(hc);
+	if (r == -PF_ENOMEM)
+		h->log(PF_LOG_ERROR, NAME, "%s: cannot verify: out of memory", rel);
+	return r == -PF_EWIM ? verdict(h, job, src, rel, image, w) : r;
 }

@@ -477,7 +477,7 @@ static int inj_run(void *state, struct pf_job *job)
 	enum wimlib_compression_type ctype;
 	uint32_t chunk;
 	const char *name;
-	int idx = 0, is_setup, ret, w;
+	int idx = 0, is_setup, raw, ret, w;
 
 	if (!rel) {
 		h->log(PF_LOG_ERROR, NAME, "the source found no boot.wim");
@@ -497,8 +497,6 @@ static int inj_run(void *state, struct pf_job *job)
 	}
 	wimlib_get_wim_info(src, &info);
 	ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
-	if (!ret && s->verify)
-		ret = pf_wim_verify_source(h, job, src, src_path, rel, idx);
 	if (ret)
 		goto out;
 	/* Keep the source's compression so resources are copied raw, except
@@ -522,10 +520,19 @@ static int inj_run(void *state, struct pf_job *job)
 		       ctype_name(ctype));
 		chunk = PF_WIMBOOT_CHUNK_SIZE;
 	}
+	raw = ctype == (enum wimlib_compression_type)info.compression_type &&
+	      chunk == info.chunk_size;
+	/* The source's data checked against its SHA-1: while the run goes on
+	 * when it is copied raw (nothing here reads it), else first (the
+	 * recompression reads it). */
+	if (s->verify) {
+		ret = pf_wim_verify_source(h, job, src, src_path, rel, idx, raw);
+		if (ret)
+			goto out;
+	}
 	/* The source's blob table as it is on disk, before the edits, when the
 	 * WIM can be copied as it is (the same compression and chunks). */
-	if (ctype == (enum wimlib_compression_type)info.compression_type &&
-	    chunk == info.chunk_size) {
+	if (raw) {
 		ret = pf_wim_append_table(src, &info, &table);
 		if (ret)
 			goto out;

@@ -179,6 +179,58 @@ START_TEST(test_claims)
 }
 END_TEST
 
+/* What a deferred check's finish saw, in call order. */
+struct fin_log {
+	char calls[16];
+	size_t n;
+};
+
+struct fin_ctx {
+	struct fin_log *log;
+	char name;
+	int result;
+};
+
+/* A job_defer callback: log NAME and STOP ('A' waited, 'a' stopped). */
+static int fin(void *ctx, int stop)
+{
+	struct fin_ctx *c = ctx;
+
+	c->log->calls[c->log->n++] = stop ? (char)(c->name + 32) : c->name;
+	return c->result;
+}
+
+/* Background checks: finished in order before the commit, the first
+ * failure stops the rest, each is finished once, and a job freed with
+ * checks pending stops them. */
+START_TEST(test_job_deferred)
+{
+	struct fin_log log = { { 0 }, 0 };
+	struct fin_ctx a = { &log, 'A', 0 }, b = { &log, 'B', -PF_EWIM }, c = { &log, 'C', 0 };
+	struct pf_job *job = NULL;
+
+	ck_assert_int_eq(pf_job_new(NULL, &job), 0);
+	ck_assert(PF_HOST_HAS(&pf_host_table, job_defer));
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &a), 0);
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &b), 0);
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &c), 0);
+	ck_assert_int_eq(pf_job_finish_deferred(job, 0), -PF_EWIM);
+	ck_assert_str_eq(log.calls, "ABc");
+	ck_assert_int_eq(pf_job_finish_deferred(job, 0), 0);   /* each once */
+	ck_assert_str_eq(log.calls, "ABc");
+	/* all well: waited for, in order */
+	b.result = 0;
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &a), 0);
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &b), 0);
+	ck_assert_int_eq(pf_job_finish_deferred(job, 0), 0);
+	ck_assert_str_eq(log.calls, "ABcAB");
+	/* pending when the job is freed (a failed or interrupted run): stopped */
+	ck_assert_int_eq(pf_host_table.job_defer(job, fin, &c), 0);
+	pf_job_free(job);
+	ck_assert_str_eq(log.calls, "ABcABc");
+}
+END_TEST
+
 static Suite *suite_job(void)
 {
 	Suite *s = suite_create("job");
@@ -188,6 +240,7 @@ static Suite *suite_job(void)
 	tcase_add_test(tc, test_job_abort_leaves_nothing);
 	tcase_add_test(tc, test_job_lock_and_sweep);
 	tcase_add_test(tc, test_claims);
+	tcase_add_test(tc, test_job_deferred);
 	suite_add_tcase(s, tc);
 	return s;
 }

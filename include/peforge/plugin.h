@@ -390,6 +390,16 @@ struct pf_host {
 	 * on Windows media): PF_LOOKUP_FILE, PF_LOOKUP_DIR or PF_LOOKUP_NONE.
 	 * For a source's probe. */
 	int (*host_lookup)(const char *root, const char *path);
+	/* A check the plugin started in the background, finished before the
+	 * outputs are put in place, so that it runs while the next plugins
+	 * work.  Its threads must call no host function.  FINISH(CTX, STOP)
+	 * is called once, on the core's thread: with STOP 0 after the last
+	 * output (wait for the check, show its progress; 0 lets the commit go
+	 * on, a negative PF_E* code, logged by FINISH, fails the run), or with
+	 * STOP 1 when the run ends first (failed or interrupted: stop the
+	 * threads and free CTX; the return is ignored).  FINISH frees CTX
+	 * either way.  0 or -PF_ENOMEM (FINISH is then not called). */
+	int (*job_defer)(struct pf_job *job, int (*finish)(void *ctx, int stop), void *ctx);
 };
 
 /* What host_lookup finds. */
