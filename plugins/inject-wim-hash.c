@@ -32,6 +32,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@ struct res {
 /* What the threads share. */
 struct hash_run {
 	int fd;
+	uint64_t fsize;         /* the file's size: no resource reaches past it */
 	enum wimlib_compression_type ctype;
 	uint32_t chunk;
 	struct res *v;
@@ -147,6 +149,11 @@ static int read_table(struct worker *w, const struct res *r, uint64_t n, uint64_
 	unsigned char *raw;
 	int code;
 
+	/* the table lies inside the resource (which lies inside the file):
+	 * that bounds what is allocated for it */
+	*tsize = (n - 1) * esz;
+	if (*tsize >= r->csize)
+		return WIMLIB_ERR_DECOMPRESSION;
 	if (n + 1 > w->starts_cap) {
 		uint64_t *s = realloc(w->starts, (size_t)(n + 1) * sizeof(*s));
 
@@ -155,9 +162,6 @@ static int read_table(struct worker *w, const struct res *r, uint64_t n, uint64_
 		w->starts = s;
 		w->starts_cap = (size_t)(n + 1);
 	}
-	*tsize = (n - 1) * esz;
-	if (*tsize >= r->csize)
-		return WIMLIB_ERR_DECOMPRESSION;
 	data = r->csize - *tsize;
 	raw = n > 1 ? malloc((size_t)*tsize) : NULL;
 	if (n > 1 && !raw)
@@ -233,6 +237,9 @@ static int check_one(struct worker *w, const struct res *r)
 	unsigned char got[20];
 	int code;
 
+	/* a size the blob table gets wrong must not make a huge chunk table */
+	if (r->offset > w->run->fsize || r->csize > w->run->fsize - r->offset)
+		return WIMLIB_ERR_UNEXPECTED_END_OF_FILE;
 	pf_sha1_init(&ctx);
 	code = r->compressed ? hash_chunks(w, r, &ctx) : hash_stored(w, r, &ctx);
 	if (code || stopping(w->run))
@@ -463,6 +470,7 @@ int pf_wim_hash_start(const char *path, WIMStruct *wim, struct pf_wim_hash **out
 	struct wimlib_wim_info info;
 	struct collect col = { 0 };
 	struct pf_wim_hash *c;
+	struct stat st;
 	int i, ret = PF_WIM_HASH_FALLBACK;
 	size_t k;
 
@@ -504,6 +512,12 @@ int pf_wim_hash_start(const char *path, WIMStruct *wim, struct pf_wim_hash **out
 		ret = -PF_EWIM;
 		goto out;
 	}
+	if (fstat(c->r.fd, &st) != 0) {
+		*code = WIMLIB_ERR_STAT;
+		ret = -PF_EWIM;
+		goto out;
+	}
+	c->r.fsize = (uint64_t)st.st_size;
 	posix_fadvise(c->r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	c->nthreads = thread_count();
 	if ((size_t)c->nthreads > c->r.n)
