@@ -45,6 +45,8 @@ static const char usage_main[] =
 	"  PEFORGE_SCRIPTS_DIR   folder of the Lua library (default: the installed one)\n"
 	"  PEFORGE_DATA_DIR      folder of unattend/peforge-unattend.xsd (default: the\n"
 	"                        installed one, or the parent of PEFORGE_SCRIPTS_DIR)\n"
+	"  PEFORGE_VERIFY_THREADS  threads checking the source boot.wim's SHA-1 hashes\n"
+	"                        (default: every CPU the process may use, at most 16)\n"
 	"\n"
 	"Exit status: 0 on success; 1 on failure, with one error line on stderr;\n"
 	"2 on a bad command line.  See peforge(1).\n";

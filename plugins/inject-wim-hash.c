@@ -322,6 +322,9 @@ static int cmp_size(const void *a, const void *b)
 static int thread_count(void)
 {
 	cpu_set_t set;
+	const char *env;
+	char *end;
+	long v;
 	int n = 0;
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
@@ -330,8 +333,15 @@ static int thread_count(void)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 0)
 		n = 1;
-	if (getenv("PEFORGE_VERIFY_THREADS"))
-		n = atoi(getenv("PEFORGE_VERIFY_THREADS"));
+	/* PEFORGE_VERIFY_THREADS: a number from 1 to 16; anything else is
+	 * not a number of threads and leaves the CPU count */
+	env = getenv("PEFORGE_VERIFY_THREADS");
+	if (env && *env) {
+		errno = 0;
+		v = strtol(env, &end, 10);
+		if (!errno && !*end && v >= 1 && v <= MAX_THREADS)
+			n = (int)v;
+	}
 	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : n;
 }
 
