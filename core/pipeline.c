@@ -649,8 +649,12 @@ static int run_plan(struct pf_registry *r, struct run *run, const struct pf_buil
 	}
 	/* the checks the plugins left running (the source WIM's SHA-1) */
 	if (run->job->ndeferred) {
+		unsigned before = pf_log_error_count();
+
 		pf_job_doing(run->job, "checking the source boot.wim");
 		ret = pf_job_finish_deferred(run->job, pf_job_canceled(run->job) != 0);
+		if (ret && ret != -PF_ECANCELED && pf_log_error_count() == before)
+			pf_err("a plugin's background check failed: %s", pf_strerror(ret));
 		if (!ret)
 			ret = pf_job_canceled(run->job);
 		if (ret)
