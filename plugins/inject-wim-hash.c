@@ -401,6 +401,54 @@ static int wait_workers(struct hash_run *r, pf_wim_hash_prog prog, void *ctx)
 	return canceled;
 }
 
+/* What sizes_cb checks the blob table against. */
+struct sizes {
+	uint64_t fsize;   /* the WIM file's size */
+	uint32_t chunk;   /* its chunk size (0: uncompressed) */
+	int bad;
+};
+
+/* wimlib_iterate_lookup_table callback: note a resource whose sizes no
+ * WIM can have (see pf_wim_hash_sizes). */
+static int sizes_cb(const struct wimlib_resource_entry *e, void *ctx)
+{
+	struct sizes *z = ctx;
+	uint64_t n, esz;
+
+	if (e->packed || e->is_missing || e->uncompressed_size == 0)
+		return 0;
+	if (e->offset > z->fsize || e->compressed_size > z->fsize - e->offset)
+		goto bad;
+	if (!e->is_compressed)
+		return e->compressed_size != e->uncompressed_size ? (z->bad = 1) : 0;
+	if (!z->chunk)
+		return 0;   /* not a layout this file reads: wimlib says */
+	n = e->uncompressed_size / z->chunk + (e->uncompressed_size % z->chunk != 0);
+	esz = e->uncompressed_size > 0xffffffffu ? 8 : 4;
+	/* the chunk table, (n - 1) entries, lies inside the resource */
+	if (n - 1 >= e->compressed_size / esz)
+		goto bad;
+	return 0;
+bad:
+	z->bad = 1;
+	return 1;
+}
+
+int pf_wim_hash_sizes(const char *path, WIMStruct *wim)
+{
+	struct wimlib_wim_info info;
+	struct sizes z = { 0, 0, 0 };
+	struct stat st;
+
+	wimlib_get_wim_info(wim, &info);
+	if (info.total_parts != 1 || info.pipable || stat(path, &st) != 0)
+		return 0;
+	z.fsize = (uint64_t)st.st_size;
+	z.chunk = info.compression_type == WIMLIB_COMPRESSION_TYPE_NONE ? 0 : info.chunk_size;
+	wimlib_iterate_lookup_table(wim, 0, sizes_cb, &z);
+	return z.bad;
+}
+
 /* A check running: the shared state, the workers and their threads. */
 struct pf_wim_hash {
 	struct hash_run r;

@@ -14,6 +14,16 @@
  * cancels.  Called on the caller's thread only. */
 typedef int (*pf_wim_hash_prog)(void *ctx, uint64_t done, uint64_t total);
 
+/*
+ * 1 when a resource in the blob table of WIM (the file PATH, one part, not
+ * pipable) has sizes no WIM can have: it reaches past the end of the file,
+ * an uncompressed one has two sizes, or a compressed one is too small to
+ * hold its chunk table.  Such sizes come from a damaged table; wimlib would
+ * try to allocate what the uncompressed size says when it reads the
+ * resource.  0 otherwise (also when it cannot tell).
+ */
+int pf_wim_hash_sizes(const char *path, WIMStruct *wim);
+
 /* A check running (pf_wim_hash_start). */
 struct pf_wim_hash;
 

@@ -24,6 +24,7 @@
 #include "inject-wim.h"
 #include "inject-wim-append.h"
 #include "inject-wim-verify.h"
+#include "inject-wim-hash.h"
 
 #define NAME "wim"
 
@@ -153,6 +154,20 @@ static int wim_fail(const struct pf_host *h, const char *where, const char *what
 		    int code)
 {
 	return wim_fail_errno(h, where, what, code, 0);
+}
+
+/* -PF_EWIM (logged, naming WHERE) when the blob table of WIM (the file
+ * PATH) holds sizes no WIM can have (pf_wim_hash_sizes), else 0: checked
+ * before anything reads a resource, with or without --no-verify. */
+static int check_sizes(const struct pf_host *h, const char *where, const char *path,
+		       WIMStruct *wim)
+{
+	if (!pf_wim_hash_sizes(path, wim))
+		return 0;
+	h->log(PF_LOG_ERROR, NAME, "%s: %s: a resource's sizes do not fit in the file "
+	       "(corrupt source)", where,
+	       wimlib_get_error_string(WIMLIB_ERR_INVALID_LOOKUP_TABLE_ENTRY));
+	return -PF_EWIM;
 }
 
 /*
@@ -389,7 +404,9 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	if (w)
 		return wim_fail(h, path, "cannot open boot.wim for writing", w);
 	wimlib_get_wim_info(wim, &info);
-	ret = pick_image(s, path, info.image_count, (int)info.boot_index, &idx);
+	ret = check_sizes(h, path, path, wim);
+	if (!ret)
+		ret = pick_image(s, path, info.image_count, (int)info.boot_index, &idx);
 	if (ret)
 		goto out;
 	if (for_wimboot(h, job) && !wimboot_reads(&info)) {
@@ -496,7 +513,9 @@ static int inj_run(void *state, struct pf_job *job)
 		goto out;
 	}
 	wimlib_get_wim_info(src, &info);
-	ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
+	ret = check_sizes(h, rel, src_path, src);
+	if (!ret)
+		ret = pick_image(s, src_path, info.image_count, (int)info.boot_index, &idx);
 	if (ret)
 		goto out;
 	/* Keep the source's compression so resources are copied raw, except
