@@ -273,6 +273,11 @@ static int l_search_lua(lua_State *L)
  * Refuse metatable MT (at index 2) when it has a __gc field: a finalizer
  * that makes a new object with the same metatable runs again at every
  * lua_close, so the program would never end.  Recipes have no use for one.
+ * Also refuse a __call that is not a function: Lua 5.4 follows a chain of
+ * callable values without running an instruction (so without the budget's
+ * hook), shifting the whole stack at each step, and a table that is its
+ * own __call holds the run for minutes.  (A __call stored into the
+ * metatable after this check is not seen.)
  */
 static void refuse_gc(lua_State *L)
 {
@@ -283,6 +288,12 @@ static void refuse_gc(lua_State *L)
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
 			luaL_error(L, "setmetatable: a __gc metamethod is not allowed in a recipe");
+		lua_pop(L, 1);
+		lua_pushliteral(L, "__call");
+		t = lua_rawget(L, 2);
+		if (t != LUA_TNIL && t != LUA_TFUNCTION)
+			luaL_error(L, "setmetatable: __call must be a function in a recipe "
+				   "(got a %s)", lua_typename(L, t));
 		lua_pop(L, 1);
 	}
 }
