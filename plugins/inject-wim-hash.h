@@ -7,7 +7,7 @@
 #include <wimlib.h>
 #include "peforge/plugin.h"
 
-/* pf_wim_hash_check's answer when the WIM needs wimlib_verify_wim. */
+/* pf_wim_hash_start's answer when the WIM needs wimlib_verify_wim. */
 #define PF_WIM_HASH_FALLBACK 1
 
 /* Progress of the check: DONE of TOTAL uncompressed bytes; nonzero

@@ -200,7 +200,7 @@ static int locate(const struct pf_host *h, struct pf_job *job, WIMStruct *src,
 	return r == -PF_ENOMEM ? r : -PF_EWIM;
 }
 
-/* pf_wim_hash_check progress: the core's display, and its cancel. */
+/* pf_wim_hash_wait progress: the core's display, and its cancel. */
 static int hash_prog(void *ctx, uint64_t done, uint64_t total)
 {
 	struct pf_wim_prog *pc = ctx;
