@@ -54,7 +54,6 @@ struct res {
 /* What the threads share. */
 struct hash_run {
 	int fd;
-	uint64_t fsize;         /* the file's size: no resource reaches past it */
 	enum wimlib_compression_type ctype;
 	uint32_t chunk;
 	struct res *v;
@@ -237,9 +236,6 @@ static int check_one(struct worker *w, const struct res *r)
 	unsigned char got[20];
 	int code;
 
-	/* a size the blob table gets wrong must not make a huge chunk table */
-	if (r->offset > w->run->fsize || r->csize > w->run->fsize - r->offset)
-		return WIMLIB_ERR_UNEXPECTED_END_OF_FILE;
 	pf_sha1_init(&ctx);
 	code = r->compressed ? hash_chunks(w, r, &ctx) : hash_stored(w, r, &ctx);
 	if (code || stopping(w->run))
@@ -528,7 +524,6 @@ int pf_wim_hash_start(const char *path, WIMStruct *wim, struct pf_wim_hash **out
 	struct wimlib_wim_info info;
 	struct collect col = { 0 };
 	struct pf_wim_hash *c;
-	struct stat st;
 	int i, ret = PF_WIM_HASH_FALLBACK;
 	size_t k;
 
@@ -570,12 +565,6 @@ int pf_wim_hash_start(const char *path, WIMStruct *wim, struct pf_wim_hash **out
 		ret = -PF_EWIM;
 		goto out;
 	}
-	if (fstat(c->r.fd, &st) != 0) {
-		*code = WIMLIB_ERR_STAT;
-		ret = -PF_EWIM;
-		goto out;
-	}
-	c->r.fsize = (uint64_t)st.st_size;
 	posix_fadvise(c->r.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	c->nthreads = thread_count();
 	if ((size_t)c->nthreads > c->r.n)

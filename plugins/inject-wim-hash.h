@@ -33,7 +33,9 @@ struct pf_wim_hash;
  * many threads as the process has CPUs (at most 16; PEFORGE_VERIFY_THREADS
  * overrides).  Each thread reads a resource, decompresses it and compares
  * its SHA-1 with the blob table's; the threads block every signal and call
- * nothing of the host.  Returns 0 with *OUT; PF_WIM_HASH_FALLBACK when the
+ * nothing of the host.  The sizes in the blob table must have passed
+ * pf_wim_hash_sizes (no resource reaches past the file's end): the
+ * injector checks them when it opens the source.  Returns 0 with *OUT; PF_WIM_HASH_FALLBACK when the
  * layout is one this code does not read (split, pipable, solid, LZMS: use
  * wimlib_verify_wim); -PF_EWIM with *CODE = WIMLIB_ERR_OPEN; -PF_ENOMEM.
  */
