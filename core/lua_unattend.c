@@ -1,13 +1,15 @@
 /*
  * core/lua_unattend.c - the Lua binding of the answer-file library: the
- * module "peforge.unattend_core" gives Lua build, check, query,
- * encode_password, decode_password and catalog (docs/unattend.md, "The
- * engine and its model").  The library returns codes, messages and
- * findings; this file turns them into Lua values.
+ * module "peforge.unattend_core" gives Lua build, build_async (in
+ * lua_unattend_async.c), check, query, encode_password, decode_password
+ * and catalog (docs/unattend.md, "The engine and its model").  The library
+ * returns codes, messages and findings; this file turns them into Lua
+ * values.
  */
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <lauxlib.h>
 
@@ -19,25 +21,30 @@
 #define SCHEMA_MT "peforge.unattend.schema"
 #define SCHEMA_CACHE "peforge.unattend.schemas"
 
-/* A loaded XSD held by Lua (freed by __gc). */
+/* A loaded XSD held by Lua (freed by __gc), with its forks. */
 struct schema_ud {
-	struct pf_ua_schema *schema;
+	struct pf_lua_ua_schema s;
 };
 
 static int schema_gc(lua_State *L)
 {
 	struct schema_ud *u = luaL_checkudata(L, 1, SCHEMA_MT);
+	int i;
 
-	pf_ua_schema_free(u->schema);
-	u->schema = NULL;
+	for (i = 0; i < u->s.nforks; i++)
+		pf_ua_schema_free(u->s.forks[i]);
+	u->s.nforks = 0;
+	pf_ua_schema_free(u->s.schema);
+	u->s.schema = NULL;
 	return 0;
 }
 
 /*
- * The XSD at PATH, loaded once per Lua state (cached in the registry).
- * NULL with an error message pushed when it cannot be loaded.
+ * The XSD at PATH, loaded once per Lua state (cached in the registry),
+ * its userdata pushed.  NULL with an error message pushed when it cannot
+ * be loaded.
  */
-static struct pf_ua_schema *cached_schema(lua_State *L, const char *path)
+static struct schema_ud *cached_schema(lua_State *L, const char *path)
 {
 	struct schema_ud *u;
 	struct pf_ua_schema *s = NULL;
@@ -51,12 +58,12 @@ static struct pf_ua_schema *cached_schema(lua_State *L, const char *path)
 	}                                              /* cache */
 	if (lua_getfield(L, -1, path) == LUA_TUSERDATA) {
 		u = lua_touserdata(L, -1);
-		lua_pop(L, 2);
-		return u->schema;
+		lua_remove(L, -2);
+		return u;
 	}
 	lua_pop(L, 1);
 	u = lua_newuserdatauv(L, sizeof(*u), 0);      /* cache u */
-	u->schema = NULL;
+	memset(u, 0, sizeof(*u));
 	luaL_setmetatable(L, SCHEMA_MT);
 	if (pf_ua_schema_load(path, &s, &err) != 0) {
 		lua_pop(L, 2);
@@ -64,10 +71,11 @@ static struct pf_ua_schema *cached_schema(lua_State *L, const char *path)
 		free(err);
 		return NULL;
 	}
-	u->schema = s;
-	lua_setfield(L, -2, path);
-	lua_pop(L, 1);
-	return s;
+	u->s.schema = s;
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, path);
+	lua_remove(L, -2);
+	return u;
 }
 
 /* Push the findings as an array of { xpath = ..., message = ..., rule =
@@ -100,23 +108,52 @@ static int fail_with(lua_State *L, char *msg)
 	return 2;
 }
 
+struct pf_lua_ua_schema *pf_lua_unattend_schema(lua_State *L, int arg, int *failed)
+{
+	const char *xsd = luaL_optstring(L, arg, NULL);
+	struct schema_ud *u;
+
+	*failed = 0;
+	if (!xsd) {
+		lua_pushnil(L);
+		return NULL;
+	}
+	u = cached_schema(L, xsd);
+	if (!u) {
+		luaL_pushfail(L);
+		lua_insert(L, -2);
+		*failed = 1;
+		return NULL;
+	}
+	return &u->s;
+}
+
 /* The schema of optional argument ARG (NULL when absent); pushes nil and
  * a message and sets *FAILED when it cannot be loaded. */
 static struct pf_ua_schema *opt_schema(lua_State *L, int arg, int *failed)
 {
-	const char *xsd = luaL_optstring(L, arg, NULL);
-	struct pf_ua_schema *s;
+	struct pf_lua_ua_schema *s = pf_lua_unattend_schema(L, arg, failed);
 
-	*failed = 0;
-	if (!xsd)
+	if (*failed)
 		return NULL;
-	s = cached_schema(L, xsd);
-	if (!s) {
-		luaL_pushfail(L);
-		lua_insert(L, -2);
-		*failed = 1;
+	lua_pop(L, 1);
+	return s ? s->schema : NULL;
+}
+
+int pf_lua_unattend_push_built(lua_State *L, int ret, char *text, size_t len,
+			       struct pf_ua_findings *f, char *err)
+{
+	if (ret) {
+		free(text);
+		pf_ua_findings_clear(f);
+		return fail_with(L, err);
 	}
-	return s;
+	free(err);
+	lua_pushlstring(L, text, len);
+	free(text);
+	push_findings(L, f);
+	pf_ua_findings_clear(f);
+	return 2;
 }
 
 /*
@@ -151,15 +188,7 @@ static int l_build(lua_State *L)
 	}
 	ret = pf_ua_model_write(m, s, &text, &len, &f, &err);
 	pf_ua_model_free(m);
-	if (ret) {
-		pf_ua_findings_clear(&f);
-		return fail_with(L, err);
-	}
-	lua_pushlstring(L, text, len);
-	free(text);
-	push_findings(L, &f);
-	pf_ua_findings_clear(&f);
-	return 2;
+	return pf_lua_unattend_push_built(L, ret, text, len, &f, err);
 }
 
 /*
@@ -303,6 +332,7 @@ static int l_catalog(lua_State *L)
 
 static const luaL_Reg funcs[] = {
 	{ "build", l_build },
+	{ "build_async", pf_lua_unattend_build_async },
 	{ "check", l_check },
 	{ "query", l_query },
 	{ "encode_password", l_encode_password },

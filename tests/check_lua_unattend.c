@@ -1,5 +1,6 @@
 /* tests/check_lua_unattend.c - the Lua binding of the answer-file library
- * (core/lua_unattend.c, core/lua_unattend_model.c): the model path in each
+ * (core/lua_unattend.c, core/lua_unattend_model.c,
+ * core/lua_unattend_async.c): the model path in each
  * error, the stack left as it was, tables read raw, and the module's
  * functions as Lua sees them.  PF_SRCDIR locates the XSD. */
 #include "config.h"
@@ -154,6 +155,59 @@ START_TEST(test_module)
 }
 END_TEST
 
+/* core.build_async: the same texts, findings and errors as core.build for
+ * hundreds of files taken in any order, results taken once, handles
+ * dropped without their result (collected while their files are written,
+ * and at lua_close), ready() that ends when polled alone. */
+START_TEST(test_async)
+{
+	const char *src = test_env("PF_SRCDIR");
+	lua_State *L = luaL_newstate();
+	char xsd[4096];
+
+	snprintf(xsd, sizeof(xsd), "%s/unattend/peforge-unattend.xsd", src);
+	luaL_openlibs(L);
+	luaL_requiref(L, "core", luaopen_peforge_unattend_core, 1);
+	lua_pop(L, 1);
+	lua_pushstring(L, xsd);
+	lua_setglobal(L, "xsd");
+	ck_assert_msg(luaL_dostring(L,
+		"local function model(i)\n"
+		"  local name = i % 7 == 0 and ('PC ' .. i) or ('PC-' .. i)\n" /* a finding */
+		"  return { settings = { specialize = { ['Microsoft-Windows-Shell-Setup'] =\n"
+		"    { ComputerName = name, RegisteredOwner = string.rep('o', i % 50) } } } }\n"
+		"end\n"
+		"local p, n = {}, 600\n"
+		"for i = 1, n do p[i] = core.build_async(model(i), i % 3 == 0 and xsd or nil) end\n"
+		"for i = n, 1, -1 do\n"                      /* the last first */
+		"  if i % 5 ~= 0 then\n"                     /* every 5th is dropped */
+		"    local t, f = p[i]:result()\n"
+		"    local t2, f2 = core.build(model(i), i % 3 == 0 and xsd or nil)\n"
+		"    assert(t == t2, 'text ' .. i)\n"
+		"    assert(#f == #f2 and #f == (i % 7 == 0 and 1 or 0), 'findings ' .. i)\n"
+		"    for k = 1, #f do assert(f[k].xpath == f2[k].xpath and f[k].message == f2[k].message) end\n"
+		"    assert(p[i]:ready())\n"
+		"    local ok, e = pcall(p[i].result, p[i])\n"
+		"    assert(not ok and e:find('already taken'), e)\n"
+		"  end\n"
+		"end\n"
+		"p = nil; collectgarbage(); collectgarbage()\n"
+		"local q = core.build_async(model(1), xsd)\n"
+		"while not q:ready() do end\n"               /* one file, polled: ends */
+		"assert(q:result():find('PC%-1'))\n"
+		"local ok, e = pcall(core.build_async, { settings = { specialize = { C = { A = print } } } })\n"
+		"assert(not ok and e:find('^model%.settings%.specialize%.C%.A: expected a string'), e)\n"
+		"local n1, m1 = core.build_async(model(1), '/nonexistent.xsd')\n"
+		"local n2, m2 = core.build(model(1), '/nonexistent.xsd')\n"
+		"assert(n1 == nil and n2 == nil and m1 == m2, m1)\n"
+		"assert(not pcall(core.build_async, 'x'))\n"
+		"keep = {}\n"                                /* left for lua_close */
+		"for i = 1, 40 do keep[i] = core.build_async(model(i), xsd) end\n") == LUA_OK,
+		"%s", lua_tostring(L, -1));
+	lua_close(L);
+}
+END_TEST
+
 static Suite *suite_lua_unattend(void)
 {
 	Suite *s = suite_create("lua_unattend");
@@ -163,6 +217,7 @@ static Suite *suite_lua_unattend(void)
 	tcase_add_loop_test(tc, test_error_paths, 0, sizeof(paths) / sizeof(paths[0]));
 	tcase_add_test(tc, test_raw_reads);
 	tcase_add_test(tc, test_module);
+	tcase_add_test(tc, test_async);
 	suite_add_tcase(s, tc);
 	return s;
 }

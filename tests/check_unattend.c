@@ -13,6 +13,7 @@
 #include <libxml/xpathInternals.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "check_common.h"
@@ -1225,6 +1226,91 @@ START_TEST(test_doc_api)
 }
 END_TEST
 
+/* What one thread of test_schema_fork does: write M with S many times and
+ * compare each result with WANT (text) and its one finding. */
+struct fork_run {
+	const struct pf_ua_model *m;
+	const struct pf_ua_schema *s;
+	const char *want;
+	const struct pf_ua_findings *wantf;
+	int bad;
+};
+
+static void *fork_thread(void *arg)
+{
+	struct fork_run *r = arg;
+	int i;
+
+	for (i = 0; i < 150; i++) {
+		struct pf_ua_findings f = { NULL, 0, 0 };
+		char *text = NULL, *err = NULL;
+		size_t len;
+
+		size_t k;
+
+		if (pf_ua_model_write(r->m, r->s, &text, &len, &f, &err) || strcmp(text, r->want) ||
+		    f.n != r->wantf->n)
+			r->bad++;
+		for (k = 0; k < f.n && k < r->wantf->n; k++)
+			if (f.v[k].source != r->wantf->v[k].source ||
+			    strcmp(f.v[k].msg, r->wantf->v[k].msg))
+				r->bad++;
+		pf_ua_findings_clear(&f);
+		free(text);
+		free(err);
+	}
+	return NULL;
+}
+
+/* A schema's forks: files written with a fork are the original's, with the
+ * same lint and schema findings, while three threads (the schema and two
+ * forks) write at once; a fork is freed before its schema. */
+START_TEST(test_schema_fork)
+{
+	char *xsd_file = xsd_path(), *err = NULL, *want = NULL;
+	struct pf_ua_findings f = { NULL, 0, 0 };
+	struct pf_ua_schema *xsd = NULL, *fk[2] = { NULL, NULL };
+	struct fork_run run[3];
+	pthread_t th[3];
+	struct pf_ua_model *m;
+	struct pf_ua_elem *c;
+	size_t len;
+	int i;
+
+	ck_assert_int_eq(pf_ua_schema_load(xsd_file, &xsd, &err), 0);
+	m = pf_ua_model_new();
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_SPECIALIZE,
+						   "Microsoft-Windows-Shell-Setup", &c), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(c, "ComputerName", "12345"), 0);
+	/* a lint finding and a schema one (not a number) */
+	ck_assert_int_eq(pf_ua_model_add_component(m, PF_UA_OOBESYSTEM,
+						   "Microsoft-Windows-Shell-Setup", &c), 0);
+	ck_assert_int_eq(pf_ua_elem_add(c, "OOBE", &c), 0);
+	ck_assert_int_eq(pf_ua_elem_add_text(c, "ProtectYourPC", "three"), 0);
+	ck_assert_int_eq(pf_ua_model_write(m, xsd, &want, &len, &f, &err), 0);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_int_eq(f.v[0].source, PF_UA_FROM_LINT);
+	ck_assert_int_eq(f.v[1].source, PF_UA_FROM_SCHEMA);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pf_ua_schema_fork(xsd, &fk[i]), 0);
+	for (i = 0; i < 3; i++) {
+		run[i] = (struct fork_run){ m, i ? fk[i - 1] : xsd, want, &f, 0 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, fork_thread, &run[i]), 0);
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_msg(run[i].bad == 0, "thread %d: %d of 150 files differ", i, run[i].bad);
+	}
+	pf_ua_findings_clear(&f);
+	pf_ua_schema_free(fk[0]);
+	pf_ua_schema_free(fk[1]);
+	pf_ua_schema_free(xsd);
+	pf_ua_model_free(m);
+	free(want);
+	free(xsd_file);
+}
+END_TEST
+
 /* Run Lua CODE with the module as `core` and the XSD path as `xsd`; the
  * string it returns (malloc'd). */
 static char *lua_run(const char *code)
@@ -1481,6 +1567,7 @@ static Suite *suite_unattend(void)
 	tcase_add_test(tc, test_model_errors);
 	tcase_add_test(tc, test_password_vectors);
 	tcase_add_test(tc, test_doc_api);
+	tcase_add_test(tc, test_schema_fork);
 	tcase_add_test(tc, test_serialize_direct);
 	tcase_add_test(tc, test_model_memory);
 	tcase_add_loop_test(tc, test_wipe_cases, 0, sizeof(wipe_cases) / sizeof(wipe_cases[0]));

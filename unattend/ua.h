@@ -249,6 +249,7 @@ struct pf_ua_schema {
 	xmlSchemaValidCtxt *vc; /* one validation context, reused for every file */
 	xmlDict *names;         /* the names of the trees written (pf_ua_model_doc_in) */
 	char *path;
+	int borrowed;           /* xsd belongs to another (pf_ua_schema_fork) */
 };
 
 /* A parsed answer file and its bytes (for the ASCII rule). */

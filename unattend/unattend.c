@@ -45,12 +45,29 @@ void pf_ua_schema_free(struct pf_ua_schema *s)
 		return;
 	if (s->vc)
 		xmlSchemaFreeValidCtxt(s->vc);
-	if (s->xsd)
+	if (s->xsd && !s->borrowed)
 		xmlSchemaFree(s->xsd);
 	if (s->names)
 		xmlDictFree(s->names);
 	free(s->path);
 	free(s);
+}
+
+int pf_ua_schema_fork(const struct pf_ua_schema *s, struct pf_ua_schema **out)
+{
+	struct pf_ua_schema *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -PF_UA_ENOMEM;
+	f->xsd = s->xsd;
+	f->borrowed = 1;
+	if (!(f->path = pf_ua_strdup(s->path)) || !(f->vc = xmlSchemaNewValidCtxt(s->xsd)) ||
+	    !(f->names = xmlDictCreate())) {
+		pf_ua_schema_free(f);
+		return -PF_UA_ENOMEM;
+	}
+	*out = f;
+	return 0;
 }
 
 /*

@@ -320,6 +320,15 @@ int pf_ua_schema_load(const char *path, struct pf_ua_schema **out, char **err);
 void pf_ua_schema_free(struct pf_ua_schema *s);
 
 /*
+ * A copy of S for another thread: it shares S's parsed XSD (read only while
+ * validating) but has its own validation context and table of names, the
+ * two parts of a schema that writing a file changes.  Two threads may write
+ * files at once with two forks (or S and a fork).  Free it before S.
+ * Returns 0 or -PF_UA_ENOMEM.
+ */
+int pf_ua_schema_fork(const struct pf_ua_schema *s, struct pf_ua_schema **out);
+
+/*
  * Write M (as pf_ua_model_serialize()) and check what it writes: the lint
  * rules, and XSD when not NULL; the findings are appended to F, sorted in
  * document order.  Returns 0 (findings or not), or -PF_UA_ENOMEM /

@@ -419,13 +419,10 @@ local function xsd_path()
 end
 M.xsd_path = xsd_path
 
---- Build the file of MODEL: returns the text; fails listing the findings
--- when the file does not pass the lint and the XSD, or naming the model
--- path when the model is malformed (text with control characters from a
--- machine's facts...).  WHAT names it (pe.machines: the machine).
-local function build_model(model, what)
-  local ok, text, findings = pcall(core.build, model, xsd_path())
-  if not ok then fail("%s: %s", what, tostring(text)) end
+-- The text of a built file: TEXT and FINDINGS are what core.build (or a
+-- pending build's result) returned; fails listing the findings when the
+-- file does not pass the lint and the XSD.  WHAT names it.
+local function built(text, findings, what)
   if not text then fail("%s: %s", what, findings) end
   if #findings > 0 then
     local lines = {}
@@ -435,13 +432,36 @@ local function build_model(model, what)
   end
   return text
 end
+
+--- Build the file of MODEL: returns the text; fails listing the findings
+-- when the file does not pass the lint and the XSD, or naming the model
+-- path when the model is malformed (text with control characters from a
+-- machine's facts...).  WHAT names it (pe.machines: the machine).
+local function build_model(model, what)
+  local ok, text, findings = pcall(core.build, model, xsd_path())
+  if not ok then fail("%s: %s", what, tostring(text)) end
+  return built(text, findings, what)
+end
 M.build_model = build_model
+
+-- The same, the file written on another thread (core.build_async): the
+-- model is read (and a malformed one fails) now; returns the pending
+-- build, whose result() gives what core.build would have.
+local function start_model(model, what)
+  local ok, p, msg = pcall(core.build_async, model, xsd_path())
+  if not ok then fail("%s: %s", what, tostring(p)) end
+  if not p then fail("%s: %s", what, msg) end
+  return p
+end
 
 local Result = { __tostring = function(r) return r.text end }
 
 --- pe.unattend's work, unguarded (fails with M.fail): the result table.
--- WHAT names the caller in messages ("pe.unattend").
-function M.build(opts, what)
+-- WHAT names the caller in messages ("pe.unattend").  With ASYNC, the
+-- files are written on other threads: the result's `pending` lists them,
+-- and M.finish(result) waits for them and fills `text` and `variants`
+-- (pe.machines goes on with the next machine meanwhile).
+function M.build(opts, what, async)
   what = what or "pe.unattend"
   if not has_core then
     fail("%s: answer files are built by the peforge program (its C module "
@@ -455,21 +475,18 @@ function M.build(opts, what)
   local layouts = o.disk.layout == "auto" and { "uefi", "bios" } or { o.disk.layout }
   local res = setmetatable({ arch = o.arch, layout = o.disk.layout, options = o,
     input = opts, files = {} }, Result)
-  local variants = {}
-  for _, layout in ipairs(layouts) do
+  local pending = {}
+  for i, layout in ipairs(layouts) do
     local model = model_of(o, layout)
     if o.customize then
       model = o.customize(model, o, layout) or model
     end
-    local text = build_model(model, what)
-    variants[layout] = text
     res.model = res.model or model
-    res.text = res.text or text
-  end
-  if o.disk.layout == "auto" then
-    res.variants = variants
-    res.files["autounattend-uefi.xml"] = variants.uefi
-    res.files["autounattend-bios.xml"] = variants.bios
+    if async then
+      pending[i] = { layout = layout, what = what, build = start_model(model, what) }
+    else
+      pending[i] = { layout = layout, text = build_model(model, what) }
+    end
   end
   if type(o.oem) == "table" then
     for p, t in pairs(o.oem.files) do
@@ -477,6 +494,32 @@ function M.build(opts, what)
     end
   end
   res.firmware_block = function(bopts) return M.firmware_block(bopts) end
+  res.pending = pending
+  if not async then M.finish(res) end
+  return res
+end
+
+--- The texts of RESULT (from M.build): waits for the files written on
+-- other threads and fails as M.build would have; returns RESULT.
+function M.finish(res)
+  local pending = res.pending
+  if not pending then return res end
+  res.pending = nil
+  local variants = {}
+  for _, p in ipairs(pending) do
+    local text = p.text
+    if not text then
+      local t, findings = p.build:result()
+      text = built(t, findings, p.what)
+    end
+    variants[p.layout] = text
+    res.text = res.text or text
+  end
+  if res.layout == "auto" then
+    res.variants = variants
+    res.files["autounattend-uefi.xml"] = variants.uefi
+    res.files["autounattend-bios.xml"] = variants.bios
+  end
   return res
 end
 

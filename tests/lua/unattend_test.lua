@@ -311,6 +311,17 @@ test("a bad value of one machine among many: refused naming it; escapes in every
   has(err_of(machines, opts), "pe.machines: inventory[33]: model.settings.windowsPE"
     .. "[\"Microsoft-Windows-Setup\"].UserData.FullName: text is not valid UTF-8 or holds "
     .. "control characters")
+  -- the files are written on other threads while the next machines are
+  -- read: still the first machine's mistake is the one reported
+  inv[27].name, inv[28].mac = "12345", "zz"
+  has(err_of(machines, opts), "pe.machines: inventory[27]: the answer file does not pass the checks:")
+  inv[27].name, inv[28].mac, inv[28].owner = "PC-27", "02:00:00:00:01:1c", "bad\1control"
+  inv[29].name = "12345"
+  has(err_of(machines, opts), "pe.machines: inventory[28]: model.settings.windowsPE")
+  inv[33].owner, inv[28].owner, inv[29].name = "x", "y", "PC-29"
+  inv[40].name = "12345"
+  has(err_of(machines, opts), "pe.machines: inventory[40]: the answer file does not pass the checks:")
+  inv[40].name = "PC-40"
 end)
 
 test("a name template the machine lacks: random name", function()
