@@ -30,6 +30,8 @@
 #include "inject-wim-append.h"
 
 #define NAME "wim"
+/* wimlib's compression level for what an append writes (its fast LZX) */
+#define APPEND_LZX_LEVEL 20
 
 /* One blob of the source file: its hash and the bytes it takes there. */
 struct disk_blob {
@@ -229,9 +231,20 @@ int pf_wim_append_commit(struct pf_wim_append *a, WIMStruct *wim, int *code, int
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX | WIMLIB_CHANGE_GUID);
 	if (!w) {
 		wimlib_register_progress_function(wim, pf_wim_progress, &pc);
-		w = wimlib_overwrite(wim, WIMLIB_WRITE_FLAG_SOFT_DELETE, 0);
+		w = pf_wim_overwrite_fast(wim, WIMLIB_WRITE_FLAG_SOFT_DELETE);
 	}
 	*code = w;
 	*err = errno;
 	return w ? -PF_EWIM : 0;
+}
+
+int pf_wim_overwrite_fast(WIMStruct *wim, int flags)
+{
+	int w;
+
+	/* the level is wimlib's process-wide default: set for this write only */
+	wimlib_set_default_compression_level(WIMLIB_COMPRESSION_TYPE_LZX, APPEND_LZX_LEVEL);
+	w = wimlib_overwrite(wim, flags, 0);
+	wimlib_set_default_compression_level(WIMLIB_COMPRESSION_TYPE_LZX, 0);
+	return w;
 }

@@ -437,7 +437,7 @@ static int run_inplace(struct inj_state *s, struct pf_job *job, const char *path
 	w = wimlib_set_wim_info(wim, &info, WIMLIB_CHANGE_BOOT_INDEX);
 	if (!w) {
 		wimlib_register_progress_function(wim, pf_wim_progress, pc);
-		w = wimlib_overwrite(wim, WIMLIB_WRITE_FLAG_FSYNC, 0);
+		w = pf_wim_overwrite_fast(wim, WIMLIB_WRITE_FLAG_FSYNC);
 	}
 	if (w) {
 		ret = wim_fail_errno(h, path, "cannot update boot.wim in place", w, errno);
