@@ -38,6 +38,9 @@
 #include "unattend.h"
 
 #define POOL_MT "peforge.unattend.pool"
+/* the registry key of the state's pool (not POOL_MT: that one is the
+ * metatable, which luaL_checkudata looks up) */
+#define POOL_KEY "peforge.unattend.pool.instance"
 #define PENDING_MT "peforge.unattend.pending"
 #define QUEUE_PER_THREAD 4
 /* Jobs queued before an idle thread is woken: a wake-up is a system call
@@ -174,7 +177,7 @@ static struct pool *get_pool(lua_State *L)
 	struct pool *p;
 	int i, want;
 
-	if (lua_getfield(L, LUA_REGISTRYINDEX, POOL_MT) == LUA_TUSERDATA)
+	if (lua_getfield(L, LUA_REGISTRYINDEX, POOL_KEY) == LUA_TUSERDATA)
 		return lua_touserdata(L, -1);
 	lua_pop(L, 1);
 	p = lua_newuserdatauv(L, sizeof(*p), 0);
@@ -206,7 +209,7 @@ static struct pool *get_pool(lua_State *L)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	lua_pushvalue(L, -1);
-	lua_setfield(L, LUA_REGISTRYINDEX, POOL_MT);
+	lua_setfield(L, LUA_REGISTRYINDEX, POOL_KEY);
 	return p;
 }
 

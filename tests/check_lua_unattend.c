@@ -106,24 +106,32 @@ START_TEST(test_raw_reads)
 }
 END_TEST
 
-/* The module: build's results and errors, check's name prefix, the
- * catalog's lists as the library has them. */
-START_TEST(test_module)
+/* A Lua state with the standard libraries, the module as the global
+ * `core` and the XSD's path as `xsd`. */
+static lua_State *state_with_module(void)
 {
-	const char *src = test_env("PF_SRCDIR");
 	lua_State *L = luaL_newstate();
 	char xsd[4096];
-	const struct pf_ua_list *l;
-	int nlists = 0;
 
-	for (l = pf_ua_lists; l->container; l++)
-		nlists++;
-	snprintf(xsd, sizeof(xsd), "%s/unattend/peforge-unattend.xsd", src);
+	snprintf(xsd, sizeof(xsd), "%s/unattend/peforge-unattend.xsd", test_env("PF_SRCDIR"));
 	luaL_openlibs(L);
 	luaL_requiref(L, "core", luaopen_peforge_unattend_core, 1);
 	lua_pop(L, 1);
 	lua_pushstring(L, xsd);
 	lua_setglobal(L, "xsd");
+	return L;
+}
+
+/* The module: build's results and errors, check's name prefix, the
+ * catalog's lists as the library has them. */
+START_TEST(test_module)
+{
+	lua_State *L = state_with_module();
+	const struct pf_ua_list *l;
+	int nlists = 0;
+
+	for (l = pf_ua_lists; l->container; l++)
+		nlists++;
 	lua_pushinteger(L, nlists);
 	lua_setglobal(L, "nlists");
 	ck_assert_msg(luaL_dostring(L,
@@ -155,22 +163,31 @@ START_TEST(test_module)
 }
 END_TEST
 
+/* The number of threads of this process (/proc/self/status). */
+static int threads_now(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int n = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 /* core.build_async: the same texts, findings and errors as core.build for
  * hundreds of files taken in any order, results taken once, handles
  * dropped without their result (collected while their files are written,
- * and at lua_close), ready() that ends when polled alone. */
+ * and at lua_close), ready() that ends when polled alone; the pool's
+ * threads run while the state lives and are gone after lua_close. */
 START_TEST(test_async)
 {
-	const char *src = test_env("PF_SRCDIR");
-	lua_State *L = luaL_newstate();
-	char xsd[4096];
+	int before = threads_now();
+	lua_State *L = state_with_module();
 
-	snprintf(xsd, sizeof(xsd), "%s/unattend/peforge-unattend.xsd", src);
-	luaL_openlibs(L);
-	luaL_requiref(L, "core", luaopen_peforge_unattend_core, 1);
-	lua_pop(L, 1);
-	lua_pushstring(L, xsd);
-	lua_setglobal(L, "xsd");
 	ck_assert_msg(luaL_dostring(L,
 		"local function model(i)\n"
 		"  local name = i % 7 == 0 and ('PC ' .. i) or ('PC-' .. i)\n" /* a finding */
@@ -204,7 +221,9 @@ START_TEST(test_async)
 		"keep = {}\n"                                /* left for lua_close */
 		"for i = 1, 40 do keep[i] = core.build_async(model(i), xsd) end\n") == LUA_OK,
 		"%s", lua_tostring(L, -1));
+	ck_assert_int_gt(threads_now(), before);
 	lua_close(L);
+	ck_assert_int_eq(threads_now(), before);
 }
 END_TEST
 
