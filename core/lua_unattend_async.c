@@ -72,8 +72,7 @@ struct pool {
 	int stop;
 	int n;                          /* threads running */
 	pthread_t th[PF_LUA_UA_THREADS];
-	int index[PF_LUA_UA_THREADS];   /* each thread's number (its fork) */
-	struct pool *self;              /* for the threads: where they find it */
+	int live;                       /* set up and not yet stopped by __gc */
 };
 
 /* A pending file as Lua holds it. */
@@ -151,7 +150,7 @@ static int pool_gc(lua_State *L)
 	struct pool *p = luaL_checkudata(L, 1, POOL_MT);
 	int i;
 
-	if (!p->self)
+	if (!p->live)
 		return 0;
 	pthread_mutex_lock(&p->mu);
 	p->stop = 1;
@@ -162,7 +161,7 @@ static int pool_gc(lua_State *L)
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->mu);
-	p->self = NULL;
+	p->live = 0;
 	return 0;
 }
 
@@ -185,7 +184,7 @@ static struct pool *get_pool(lua_State *L)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
-	p->self = p;
+	p->live = 1;
 	if (luaL_newmetatable(L, POOL_MT)) {
 		lua_pushcfunction(L, pool_gc);
 		lua_setfield(L, -2, "__gc");
@@ -213,12 +212,20 @@ static struct pool *get_pool(lua_State *L)
 	return p;
 }
 
+/* Wake the idle threads when files wait in the queue (a batch not yet
+ * handed over, before someone waits for it); called with the lock. */
+static void hand_over(struct pool *p)
+{
+	if (p->queued && p->idle)
+		pthread_cond_broadcast(&p->work);
+}
+
 /* Wait until JOB is written (JOB was queued in P). */
 static void wait_job(struct pool *p, struct job *job)
 {
 	pthread_mutex_lock(&p->mu);
-	if (!job->done && p->queued && p->idle)
-		pthread_cond_broadcast(&p->work); /* a batch not yet handed over */
+	if (!job->done)
+		hand_over(p);
 	while (!job->done)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
@@ -276,8 +283,8 @@ static int pending_ready(lua_State *L)
 	if (h->job) {
 		pthread_mutex_lock(&p->mu);
 		done = h->job->done;
-		if (!done && p->queued && p->idle)
-			pthread_cond_broadcast(&p->work);
+		if (!done)
+			hand_over(p);
 		pthread_mutex_unlock(&p->mu);
 	}
 	lua_pushboolean(L, done);
@@ -367,7 +374,7 @@ int pf_lua_unattend_build_async(lua_State *L)
 	}
 	pthread_mutex_lock(&p->mu);
 	while (p->inflight >= (unsigned)p->n * QUEUE_PER_THREAD) {
-		pthread_cond_broadcast(&p->work);
+		hand_over(p);
 		pthread_cond_wait(&p->done, &p->mu);
 	}
 	if (p->tail)

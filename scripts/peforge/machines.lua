@@ -553,16 +553,25 @@ function M.build(opts)
     return o
   end
 
-  -- The result for FACTS; with ASYNC its files are still being written
-  -- (U.finish gives the texts).
-  local function build_for(facts, what, async)
-    local o = self.resolve(facts)
-    local ok, res = pcall(U.build, o, what, async)
+  -- F(...) with a library mistake raised again as this module's.
+  local function call(f, ...)
+    local ok, res = pcall(f, ...)
     if not ok then
       if getmetatable(res) then fail("%s", tostring(res)) end
       error(res, 0)
     end
     return res
+  end
+
+  -- The result for FACTS; with ASYNC its files are still being written
+  -- (U.finish gives the texts).
+  local function build_for(facts, what, async)
+    return call(U.build, self.resolve(facts), what, async)
+  end
+
+  -- The file name of machine identifier ID (FW: the firmware of a variant).
+  local function name_of(id, fw)
+    return fw and (id .. "-" .. fw .. ".xml") or (id .. ".xml")
   end
 
   local function add_file(name, owner)
@@ -577,26 +586,22 @@ function M.build(opts)
   -- texts (and its files on the medium) in that order.
   local writing, first, last = {}, 1, 0
   local function finish(m)
-    local ok, res = pcall(U.finish, m.result)
-    if not ok then
-      if getmetatable(res) then fail("%s", tostring(res)) end
-      error(res, 0)
-    end
+    local res = call(U.finish, m.result)
     -- Only the texts are kept: the result's model and options (a tree of
     -- tables per machine) would stay alive with every machine, and a
     -- collector walking 10,000 of them took a third of the run.
     m.result, m.text, m.variants = nil, res.text, res.variants
     for _, id in ipairs(m.ids) do
       if res.variants then
-        for fw, t in pairs(res.variants) do self.files[folder .. "/" .. id .. "-" .. fw .. ".xml"] = t end
+        for fw, t in pairs(res.variants) do self.files[folder .. "/" .. name_of(id, fw)] = t end
       else
-        self.files[folder .. "/" .. id .. ".xml"] = res.text
+        self.files[folder .. "/" .. name_of(id)] = res.text
       end
     end
   end
   local function written(m)
-    for _, p in ipairs(m.result.pending or EMPTY) do
-      if p.build and not p.build:ready() then return false end
+    for _, p in ipairs(m.result.pending) do
+      if not p.build:ready() then return false end
     end
     return true
   end
@@ -629,14 +634,9 @@ function M.build(opts)
     local res = build_for(facts, "pe.machines: " .. what, true)
     local m = { id = ids[1], ids = ids, facts = facts, result = res, files = {}, what = what }
     for _, id in ipairs(ids) do
-      if res.layout == "auto" then
-        for _, fw in ipairs { "bios", "uefi" } do
-          add_file(id .. "-" .. fw .. ".xml", what)
-          m.files[#m.files + 1] = folder .. "/" .. id .. "-" .. fw .. ".xml"
-        end
-      else
-        add_file(id .. ".xml", what)
-        m.files[#m.files + 1] = folder .. "/" .. id .. ".xml"
+      for _, fw in ipairs(res.layout == "auto" and { "bios", "uefi" } or { false }) do
+        add_file(name_of(id, fw), what)
+        m.files[#m.files + 1] = folder .. "/" .. name_of(id, fw)
       end
     end
     table.sort(m.files)
